@@ -1,0 +1,3 @@
+from kling_lint.cli import main
+
+main(prog_name="kling-lint")

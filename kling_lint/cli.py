@@ -1,0 +1,80 @@
+"""The command line: options in, API calls, a reporter out. Nothing is worked out here.
+
+Only click and the standard library are imported at module level; each command imports what
+it needs when it runs, so ``kling-lint --help`` and a check of valid JSON files never load
+jsonschema or the YAML parser.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+
+FORMAT_NAMES = ("text", "json", "github", "sarif")  # kept in step with report.FORMATS by a test
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # kept in step with files.DEFAULT_MAX_BYTES by a test
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kling-lint")
+def main() -> None:
+    """Check Kling v3 video-generation request files (JSON, JSONL, YAML) before you submit them."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
+@click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
+def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str) -> None:
+    """Check request files and directories; "-" reads standard input.
+
+    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read.
+    """
+    from .api import lint_paths
+    from .findings import Severity, Summary
+    from .report import reporter
+
+    out = click.get_text_stream("stdout")
+    report = reporter(output_format, out, _use_color(color, out))
+    files = errors = warnings = unreadable = 0
+    for result in lint_paths(paths, max_bytes):
+        files += result.readable
+        unreadable += not result.readable
+        errors += sum(f.severity is Severity.ERROR for f in result.findings)
+        warnings += sum(f.severity is Severity.WARNING for f in result.findings)
+        report.file(result.name, result.findings)
+    report.finish(Summary(files, errors, warnings, unreadable))
+    out.flush()
+    sys.exit(2 if unreadable else 1 if errors or (strict and warnings) else 0)
+
+
+@main.command()
+@click.argument("rule_id", required=False)
+def rules(rule_id: str | None) -> None:
+    """List the rules, or explain one."""
+    from .contract import RULES
+
+    if rule_id is None:
+        for rule in RULES.values():
+            click.echo(f"{rule.id:26} {rule.severity.value:8} {rule.summary}")
+        return
+    if rule_id not in RULES:
+        raise click.BadParameter(f"no rule {rule_id!r}; `kling-lint rules` lists them", param_hint="RULE_ID")
+    rule = RULES[rule_id]
+    click.echo(f"{rule.id} ({rule.severity.value})\n\n{rule.summary}\n")
+    if rule.details:
+        click.echo(rule.details)
+
+
+def _use_color(choice: str, stream: object) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())

@@ -1,0 +1,29 @@
+"""The contract: what a request must be. ``check(request)`` gives every problem with it.
+
+The schema (schema/) states what it can; rules.py words its errors and adds what it cannot
+state. ``check`` asks the fast yes/no check first and calls jsonschema only for a request
+that fails it, so a valid request never imports jsonschema. ``explain_always=True`` takes the
+slow path every time; tests use it to show that both paths find the same problems.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..findings import Problem
+from .conforms import conforms
+from .registry import RULES, Rule
+from .rules import code_rules
+
+__all__ = ["RULES", "Rule", "check"]
+
+
+def check(request: Any, explain_always: bool = False) -> list[Problem]:
+    problems: list[Problem] = []
+    if explain_always or not conforms(request):
+        from .schema_errors import schema_problems
+
+        problems.extend(schema_problems(request))
+    for rule in code_rules():
+        problems.extend(rule.function(request))
+    return problems

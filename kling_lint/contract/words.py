@@ -1,0 +1,69 @@
+"""How values and places are named in messages: short, plain, never a dump of the request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..findings import Path, format_path
+from ..redact import redact
+
+_SHOWN_CHARACTERS = 40
+
+TYPE_WORDS = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "object": "an object",
+    "array": "a list",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def field(path: Path) -> str:
+    """("extra_body", "multi_prompt", 1, "prompt") -> "extra_body.multi_prompt[1].prompt"."""
+    return format_path(path)[2:] or "the request"
+
+
+def kind(value: Any) -> str:
+    """The JSON type of a value, in words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def show(value: Any) -> str:
+    """A short rendering of a scalar value; containers are named, not printed."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return {True: "NaN"}.get(value != value, "Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, (int, float)):
+        text = repr(value)
+        return text if len(text) <= _SHOWN_CHARACTERS else text[:_SHOWN_CHARACTERS] + "…"
+    if isinstance(value, str):
+        value = redact(value)
+        text = value if len(value) <= _SHOWN_CHARACTERS else value[:_SHOWN_CHARACTERS] + "…"
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def expected_types(names: str | list[str]) -> str:
+    names = [names] if isinstance(names, str) else names
+    return " or ".join(TYPE_WORDS.get(name, name) for name in names)

@@ -1,0 +1,113 @@
+"""Which files to check, and reading them safely: capped, never a FIFO, never written."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .load import SUFFIXES
+
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to check: ``name`` as shown in output, ``path`` to read ("-" for standard input)."""
+
+    name: str
+    path: str
+
+
+class Unreadable(Exception):
+    """A file or directory that cannot be read: ``name`` and, as the message, why."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.name = name
+
+
+def discover(arguments: list[str]) -> Iterator[Source | Unreadable]:
+    """The request files named by ``arguments``: files as given, directories searched.
+
+    Directories are walked without following links (no loops), skipping hidden folders; a
+    directory that holds no request file, or a path that does not exist, yields Unreadable.
+    """
+    for argument in arguments:
+        if argument == STDIN:
+            yield Source("<stdin>", STDIN)
+        elif os.path.isdir(argument):
+            found = False
+            for source in _walk(argument):
+                found = True
+                yield source
+            if not found:
+                yield Unreadable(argument, "no request files (*.json, *.jsonl, *.yaml, *.yml) in this directory")
+        elif os.path.lexists(argument):
+            yield Source(argument, argument)
+        else:
+            yield Unreadable(argument, "no such file or directory")
+
+
+def _walk(top: str) -> Iterator[Source]:
+    for folder, subfolders, names in os.walk(top, onerror=None):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            dot = name.rfind(".")
+            if dot > 0 and name[dot:].lower() in SUFFIXES:
+                path = os.path.join(folder, name)
+                yield Source(path, path)
+
+
+def read(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a request file, or Unreadable; a file over ``max_bytes`` is not read whole."""
+    if source.path == STDIN:
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        try:
+            data = _read_file(source.path, max_bytes)
+        except Unreadable as error:
+            raise Unreadable(source.name, str(error)) from None
+    if len(data) > max_bytes:
+        raise Unreadable(source.name, f"larger than the {_size(max_bytes)} limit (raise it with --max-bytes)")
+    return data
+
+
+def _read_file(path: str, max_bytes: int) -> bytes:
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise Unreadable(path, _reason(error)) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable(path, "not a regular file (a FIFO, socket or device is not read)")
+        if info.st_size > max_bytes:
+            raise Unreadable(path, f"{_size(info.st_size)}, larger than the {_size(max_bytes)} limit (raise it with --max-bytes)")
+        chunks = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(handle, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        raise Unreadable(path, _reason(error)) from None
+    finally:
+        os.close(handle)
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MiB" if count >= 1024 * 1024 else f"{count:,} bytes"

@@ -1,0 +1,86 @@
+"""The records every layer shares: a Problem (what is wrong, where in the request) and a
+Finding (the same, placed in a file with a severity). Nothing else lives here, so that every
+layer, the reporters included, can import it without pulling in anything heavy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+# A JSON path as a tuple: ("extra_body", "multi_prompt", 0, "prompt"). Rendered as
+# "$.extra_body.multi_prompt[0].prompt" only when a finding is made.
+Path = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A broken rule found in a request, before it is placed in a file.
+
+    ``at_key`` says whether the finding is about the key at ``path`` (an unknown or duplicate
+    key) rather than its value. ``position`` is set only by a loader that already knows it
+    (a syntax error), as a 1-based (line, column, end_line, end_column).
+    """
+
+    rule: str
+    path: Path
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+    position: tuple[int, int, int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One diagnostic, as every output format and the Python API give it.
+
+    Lines and columns are 1-based; columns count characters, not bytes. ``end_line`` and
+    ``end_column`` close the span (exclusive). ``snippet`` is the source line the span starts
+    on, secrets masked; a very long line is cut around the span, and ``snippet_offset`` says
+    how many of its characters come before the snippet. ``None`` when there is no file text
+    (``kling_lint.lint`` on a dict, where line and column are ``None`` too).
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    hint: str | None
+    json_path: str
+    file: str
+    line: int | None
+    column: int | None
+    end_line: int | None = None
+    end_column: int | None = None
+    snippet: str | None = None
+    snippet_offset: int = 0  # characters of the line left out before the snippet starts
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a run checked and found."""
+
+    files: int = 0
+    errors: int = 0
+    warnings: int = 0
+    unreadable: int = 0
+
+
+def format_path(path: Path) -> str:
+    """("extra_body", "multi_prompt", 0) -> "$.extra_body.multi_prompt[0]"."""
+    out = ["$"]
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part.isidentifier():
+            out.append(f".{part}")
+        else:
+            out.append("[" + _quote(part) + "]")
+    return "".join(out)
+
+
+def _quote(key: str) -> str:
+    return "'" + key.replace("\\", "\\\\").replace("'", "\\'") + "'"

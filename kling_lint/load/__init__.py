@@ -1,0 +1,125 @@
+"""Loading: bytes of a request file to its requests, each with positions on demand.
+
+``load(data, fmt)`` is the one entry point; ``format_of`` picks the format from a file name.
+Nothing here knows about rules or output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..findings import Problem
+from .document import MAX_DEPTH, Document, LoadedFile, Positions, Span
+from .text import DecodeError, LineIndex, decode
+
+__all__ = ["Document", "LoadedFile", "Positions", "Span", "format_of", "load", "SUFFIXES"]
+
+SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml"}
+
+
+def format_of(name: str, data: bytes = b"") -> str:
+    """The format of a file from its suffix; for another name (or stdin), from its content."""
+    dot = name.rfind(".")
+    fmt = SUFFIXES.get(name[dot:].lower()) if dot >= 0 else None
+    if fmt:
+        return fmt
+    return "json" if data.lstrip()[:1] in (b"{", b"[") else "yaml"
+
+
+def load(data: bytes, fmt: str) -> LoadedFile:
+    """Read ``data`` as ``fmt`` ("json", "jsonl" or "yaml")."""
+    try:
+        text = decode(data)
+    except DecodeError as error:
+        return LoadedFile("", [], _syntax(str(error), error.line, error.column))
+    reader = {"json": _load_json, "jsonl": _load_jsonl, "yaml": _load_yaml}[fmt]
+    return reader(text)
+
+
+def _syntax(message: str, line: int, column: int) -> Problem:
+    return Problem("syntax", (), message, None, position=(line, column, line, column + 1))
+
+
+def _load_json(text: str) -> LoadedFile:
+    from . import json_format
+
+    if text.count("{") + text.count("[") > MAX_DEPTH:
+        return _scan_json(text)  # possibly too deep: the scanner measures depth, json.loads does not
+    try:
+        value = json_format.fast_load(text)
+    except Exception:  # noqa: BLE001 - any failure: let the scanner say what and where
+        return _scan_json(text)
+    locate = lambda: _json_positions(text)  # noqa: E731
+    return LoadedFile(text, [Document(value, [], locate)])
+
+
+def _scan_json(text: str, base: int = 0, whole: str | None = None) -> LoadedFile:
+    """The slow, positioned read of a JSON text (or of one line of a JSONL file)."""
+    from . import json_format
+
+    whole = text if whole is None else whole
+    index = LineIndex(whole)
+    try:
+        value, regions, duplicates = json_format.scan(text, base)
+    except json_format.JsonError as error:
+        return LoadedFile(whole, [], _syntax(str(error), *index.position(error.offset)))
+    problems = json_format.duplicate_problems(duplicates, index)
+    positions = json_format.positions(regions, index)
+    return LoadedFile(whole, [Document(value, problems, lambda: positions)])
+
+
+def _json_positions(text: str, base: int = 0, whole: str | None = None) -> Positions:
+    from . import json_format
+
+    _, regions, _ = json_format.scan(text, base)
+    return json_format.positions(regions, LineIndex(text if whole is None else whole))
+
+
+def _load_jsonl(text: str) -> LoadedFile:
+    """One request a line; blank lines are skipped. The first unreadable line fails the file."""
+    from . import json_format
+
+    documents: list[Document] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        base, offset = offset, offset + len(line)
+        if not line.strip():
+            continue
+        try:
+            if line.count("{") + line.count("[") > MAX_DEPTH:
+                raise ValueError("possibly too deep")
+            value = json_format.fast_load(line)
+        except Exception:  # noqa: BLE001 - as in _load_json
+            scanned = _scan_json(line, base, text)
+            if scanned.failure:
+                return scanned
+            documents.extend(scanned.documents)
+            continue
+        locate = (lambda line=line, base=base: _json_positions(line, base, text))
+        documents.append(Document(value, [], locate))
+    if not documents:
+        return LoadedFile(text, [], _syntax("the file holds no request: it has no lines", 1, 1))
+    return LoadedFile(text, documents)
+
+
+def _load_yaml(text: str) -> LoadedFile:
+    from . import yaml_format
+
+    try:
+        built = yaml_format.read_yaml(text)
+    except yaml_format.YamlError as error:
+        return LoadedFile(text, [], _syntax(str(error), error.line, error.column))
+    if not built:
+        return LoadedFile(text, [], _syntax("the file holds no request: it is empty or only comments", 1, 1))
+    cache: dict[str, Any] = {}
+
+    def locate_in(number: int) -> Positions:
+        if "all" not in cache:  # one positioned read serves every document of the file
+            cache["all"] = yaml_format.read_yaml(text, with_positions=True)
+        return cache["all"][number].positions
+
+    documents = [
+        Document(doc.value, doc.problems, (lambda n=n: locate_in(n)))
+        for n, doc in enumerate(built)
+    ]
+    return LoadedFile(text, documents)

@@ -1,0 +1,211 @@
+"""JSON text to a request, fast with ``json.loads``, and positioned by a small scanner.
+
+``json.loads`` (C) reads every file. Only a file with a finding, a duplicate key or a syntax
+error is read again by ``scan``, which records where each value and key sits. ``scan`` is the
+single authority on syntax errors and duplicate keys; a test checks that it yields exactly
+what ``json.loads`` yields for every text both accept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..findings import Path, Problem
+from .document import MAX_DEPTH, Positions, Span, too_deep_message
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_LITERALS = {"true": True, "false": False, "null": None}
+_NOT_JSON = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity"}
+
+
+class JsonError(ValueError):
+    """The text is not JSON; ``offset`` is where reading stopped."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+class _Duplicates(Exception):
+    """Raised out of ``json.loads`` as soon as one object repeats a key."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Duplicates
+    return obj
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def fast_load(text: str) -> Any:
+    """The value of a JSON text, or an exception when ``scan`` must look closer.
+
+    Raises for anything unusual (syntax, NaN, duplicates, too deep, huge numbers) without
+    saying where: the caller then runs ``scan``, which does.
+    """
+    return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+
+
+class _Open:
+    """A container being scanned."""
+
+    __slots__ = ("value", "path", "start", "key", "key_region")
+
+    def __init__(self, value: Any, path: Path, start: int) -> None:
+        self.value = value
+        self.path = path
+        self.start = start
+        self.key: str | None = None
+        self.key_region: tuple[int, int] | None = None
+
+
+def scan(text: str, base: int = 0) -> tuple[Any, dict[Path, tuple[Any, tuple[int, int]]], list[tuple[Path, tuple[int, int]]]]:
+    """Parse JSON iteratively, recording offsets.
+
+    Returns the value, a map path -> (key offsets or None, value offsets), and the paths of
+    repeated keys with the offsets of the repetition. Offsets are ``base`` + index in ``text``.
+    Raises ``JsonError`` at the first place the text stops being JSON.
+    """
+    regions: dict[Path, tuple[Any, tuple[int, int]]] = {}
+    duplicates: list[tuple[Path, tuple[int, int]]] = []
+    stack: list[_Open] = []
+    pos = _skip(text, 0)
+    if pos == len(text):
+        raise JsonError("the file holds no request: it is empty or only white space", base + pos)
+    path: Path = ()
+    while True:
+        # Read one value at pos; containers open a frame and continue with their first item.
+        char = text[pos:pos + 1]
+        start = pos
+        if char == "{" or char == "[":
+            if len(stack) >= MAX_DEPTH:
+                raise JsonError(too_deep_message(), base + pos)
+            frame = _Open({} if char == "{" else [], path, pos)
+            stack.append(frame)
+            pos = _skip(text, pos + 1)
+            closer = "}" if char == "{" else "]"
+            if text.startswith(closer, pos):
+                stack.pop()
+                value, end = frame.value, pos + 1
+            else:
+                if char == "{":
+                    pos = _read_key(text, pos, frame, base)
+                path = frame.path + ((frame.key,) if char == "{" else (0,))
+                continue
+        elif char == '"':
+            value, end = _read_string(text, pos, base)
+        else:
+            value, end = _read_scalar(text, pos, base)
+        # The value is complete: store it, then close as many containers as end here.
+        while True:
+            key_region = None
+            if stack:
+                parent = stack[-1]
+                if type(parent.value) is dict:
+                    key_region = parent.key_region
+                    if parent.key in parent.value:
+                        duplicates.append((path, (base + key_region[0], base + key_region[1])))
+                    parent.value[parent.key] = value
+                else:
+                    parent.value.append(value)
+            regions[path] = (
+                (base + key_region[0], base + key_region[1]) if key_region else None,
+                (base + start, base + end),
+            )
+            if not stack:
+                pos = _skip(text, end)
+                if pos != len(text):
+                    raise JsonError("unexpected text after the request", base + pos)
+                return value, regions, duplicates
+            parent = stack[-1]
+            pos = _skip(text, end)
+            closer = "}" if type(parent.value) is dict else "]"
+            if text.startswith(",", pos):
+                pos = _skip(text, pos + 1)
+                if type(parent.value) is dict:
+                    pos = _read_key(text, pos, parent, base)
+                    path = parent.path + (parent.key,)
+                else:
+                    path = parent.path + (len(parent.value),)
+                break
+            if not text.startswith(closer, pos):
+                raise JsonError(f"expected ',' or '{closer}'", base + pos)
+            stack.pop()
+            value, start, end, path = parent.value, parent.start, pos + 1, parent.path
+
+
+def _skip(text: str, pos: int) -> int:
+    return _WHITESPACE.match(text, pos).end()
+
+
+def _read_key(text: str, pos: int, frame: _Open, base: int) -> int:
+    if not text.startswith('"', pos):
+        raise JsonError("expected a key in double quotes", base + pos)
+    key, end = _read_string(text, pos, base)
+    frame.key, frame.key_region = key, (pos, end)
+    pos = _skip(text, end)
+    if not text.startswith(":", pos):
+        raise JsonError("expected ':' after the key", base + pos)
+    return _skip(text, pos + 1)
+
+
+def _read_string(text: str, pos: int, base: int) -> tuple[str, int]:
+    try:
+        return json.decoder.scanstring(text, pos + 1, True)
+    except json.JSONDecodeError as error:
+        raise JsonError(error.msg.lower(), base + error.pos) from None
+
+
+def _read_scalar(text: str, pos: int, base: int) -> tuple[Any, int]:
+    for word, value in _LITERALS.items():
+        if text.startswith(word, pos):
+            return value, pos + len(word)
+    for word in _NOT_JSON:
+        if text.startswith(word, pos):
+            raise JsonError(f"{word} is not valid JSON; use a number or null", base + pos)
+    match = _NUMBER.match(text, pos)
+    if match is None:
+        raise JsonError("expected a value", base + pos)
+    integer, fraction, exponent = match.groups()
+    try:
+        if fraction or exponent:
+            return float(match.group()), match.end()
+        return int(integer), match.end()
+    except ValueError:  # more digits than Python converts
+        raise JsonError("the number has too many digits", base + pos) from None
+
+
+def duplicate_problems(duplicates: list[tuple[Path, tuple[int, int]]], index: Any) -> list[Problem]:
+    """Problems for repeated keys found by ``scan``, placed through a LineIndex."""
+    problems = []
+    for path, (start, end) in duplicates:
+        line, column = index.position(start)
+        end_line, end_column = index.position(end)
+        problems.append(
+            Problem(
+                "duplicate-key",
+                path,
+                f"the key {path[-1]!r} appears twice here; JSON readers keep only the last value",
+                "remove one of the two entries",
+                at_key=True,
+                position=(line, column, end_line, end_column),
+            )
+        )
+    return problems
+
+
+def positions(regions: dict[Path, tuple[Any, tuple[int, int]]], index: Any) -> Positions:
+    """Offsets from ``scan`` to line:column spans."""
+    place = index.position
+    out: Positions = {}
+    for path, (key, value) in regions.items():
+        key_span = (*place(key[0]), *place(key[1])) if key else None
+        out[path] = Span(key_span, (*place(value[0]), *place(value[1])))
+    return out

@@ -1,0 +1,61 @@
+"""Human-readable output: ``file:line:col: severity[rule] message``, the line, a caret, a hint."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..findings import Finding, Severity, Summary
+
+_COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "bold": "\033[1m", "dim": "\033[2m", "cyan": "\033[36m"}
+_RESET = "\033[0m"
+
+
+class Reporter:
+    def __init__(self, stream: TextIO, color: bool = False) -> None:
+        self.stream = stream
+        self.color = color
+
+    def paint(self, text: str, style: str) -> str:
+        return f"{_COLORS[style]}{text}{_RESET}" if self.color else text
+
+    def file(self, name: str, findings: list[Finding]) -> None:
+        for finding in findings:
+            self.stream.write(self.render(finding))
+
+    def render(self, finding: Finding) -> str:
+        where = finding.file if finding.line is None else f"{finding.file}:{finding.line}:{finding.column}"
+        severity = self.paint(f"{finding.severity.value}[{finding.rule}]", finding.severity.value)
+        lines = [f"{self.paint(where, 'bold')}: {severity} {finding.message}"]
+        lines.extend(self.excerpt(finding))
+        if finding.hint:
+            lines.append(f"  {self.paint('hint', 'cyan')}: {finding.hint}")
+        return "\n".join(lines) + "\n\n"
+
+    def excerpt(self, finding: Finding) -> list[str]:
+        if finding.snippet is None or finding.line is None or not finding.snippet.strip():
+            return []
+        snippet = finding.snippet.replace("\t", " ")  # one column a character, so carets align
+        start = finding.column - 1 - finding.snippet_offset
+        if finding.end_line == finding.line and finding.end_column:
+            width = finding.end_column - finding.column
+        else:
+            width = len(snippet) - start
+        width = max(1, min(width, len(snippet) - start))
+        gutter = f"{finding.line:>4} |"
+        lines = [self.paint(gutter, "dim") + f" {snippet}"]
+        if 0 <= start <= len(snippet):
+            caret = self.paint("^" * width, finding.severity.value)
+            lines.append(self.paint(" " * (len(gutter) - 1) + "|", "dim") + " " + " " * start + caret)
+        return lines
+
+    def finish(self, summary: Summary) -> None:
+        files = f"{summary.files} file" + ("" if summary.files == 1 else "s")
+        if not summary.errors and not summary.warnings:
+            self.stream.write(f"no problems in {files}\n")
+            return
+        errors = f"{summary.errors} error" + ("" if summary.errors == 1 else "s")
+        warnings = f"{summary.warnings} warning" + ("" if summary.warnings == 1 else "s")
+        self.stream.write(f"{errors}, {warnings} in {files}\n")
+
+
+__all__ = ["Reporter", "Severity"]
