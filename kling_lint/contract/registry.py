@@ -8,7 +8,6 @@ docstring is the rule's documentation: its first line the summary, the rest the 
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +31,9 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        text = inspect.getdoc(self.function) if self.function else self.fallback_doc
+        import inspect  # documentation is read for `kling-lint rules` and SARIF, not for a check
+
+        text = inspect.getdoc(self.function) if self.function else inspect.cleandoc(self.fallback_doc)
         return text or ""
 
     @property

@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 from ..findings import Path, Problem
 from ..redact import SECRET
 from .registry import ERROR, RULES, WARNING, code_rule, reader_rule, schema_rule
-from .suggest import closest, suggest_key
 from .words import expected_types, field, kind, show
 
 MODELS = ("kling-v3-std-silent", "kling-v3-std-audio", "kling-v3-pro-silent", "kling-v3-pro-audio")
@@ -92,6 +91,8 @@ def unknown_key(error: SchemaError) -> Words:
     parent = error.path[:-1]
     where = "top" if not parent else "extra_body" if parent == ("extra_body",) else "shot"
     place = {"top": "at the top level", "extra_body": "in extra_body", "shot": "in a shot"}[where]
+    from .suggest import suggest_key
+
     return f"{key} is not a known key {place}", suggest_key(str(key), where)
 
 
@@ -107,6 +108,8 @@ def model_unknown(error: SchemaError) -> Words:
 
     The models are kling-v3-{std,pro}-{silent,audio}: std or pro quality, with or without
     generated sound."""
+    from .suggest import closest  # difflib: only for a request that has this error
+
     guess = closest(str(error.value), MODELS)
     hint = f'did you mean "{guess}"?' if guess else f"use one of {', '.join(MODELS)}"
     return f"model {show(error.value)} is not a Kling v3 model", hint
@@ -174,6 +177,8 @@ def shot_type_unknown(error: SchemaError) -> Words:
             'extra_body.shot_type "intelligence" is Kling\'s own spelling; this gateway takes "intelligent"',
             'write shot_type: "intelligent"',
         )
+    from .suggest import closest
+
     guess = closest(str(error.value), SHOT_TYPES)
     hint = f'did you mean "{guess}"?' if guess else "use customize or intelligent"
     return f"extra_body.shot_type {show(error.value)} is not customize or intelligent", hint
