@@ -1,9 +1,9 @@
 """The contract: what a request must be. ``check(request)`` gives every problem with it.
 
-The schema (schema/) states what it can; rules.py words its errors and adds what it cannot
-state. ``check`` asks the fast yes/no check first and calls jsonschema only for a request
-that fails it, so a valid request never imports jsonschema. ``explain_always=True`` takes the
-slow path every time; tests use it to show that both paths find the same problems.
+The schema (schema/) states what it can; rules.py words its violations and adds what it cannot
+state. ``check`` asks the compiled schema's yes/no question first and lists violations only for
+a request that fails it. ``explain_always=True`` lists them every time; tests use it to show
+that both paths find the same problems, and hold the compiled schema to jsonschema's verdict.
 """
 
 from __future__ import annotations
