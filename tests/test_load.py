@@ -87,3 +87,15 @@ def test_jsonl_positions_each_line() -> None:
     text = '{"model": "kling-v3-std-silent", "prompt": "a"}\n\n{"model": "kling-v3-std-silent", "prompt": "b", "duration": 2}\n'
     [finding] = lint_text(text, "batch.jsonl")
     assert (finding.rule, finding.line, finding.column) == ("duration-range", 3, 61)
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from kling_lint.load.yaml_format import is_plain_string  # noqa: E402
+
+
+@given(st.text(max_size=12) | st.sampled_from(["yes", "No", "on", "OFF", "null", "~", "true", "1_0", "16:9", ".nan", "-1", "y", "n"]))
+def test_the_plain_string_shortcut_never_changes_a_value(text: str) -> None:
+    if is_plain_string(text):
+        assert resolve_plain(text) == text
+        assert yaml11_reading(text) == text

@@ -180,31 +180,42 @@ def _span(start: Any, end: Any) -> tuple[int, int, int, int]:
     return start.line + 1, start.column + 1, end.line + 1, end.column + 1
 
 
+# A plain scalar that starts otherwise, and is not a short word starting with one of these
+# letters, is a string under YAML 1.2 and 1.1 alike: most scalars take this shortcut.
+_SPECIAL_FIRST = frozenset("-+.~0123456789")
+_WORD_FIRST = frozenset("nNtTfFyYoO")
+
+
+def is_plain_string(text: str) -> bool:
+    """True when a plain scalar is certainly the string ``text`` for every YAML reader."""
+    return bool(text) and text[0] not in _SPECIAL_FIRST and not (len(text) <= 5 and text[0] in _WORD_FIRST)
+
+
 class _Frame:
     """An open mapping or sequence while its events arrive."""
 
-    __slots__ = ("value", "path", "anchor", "start_mark", "size", "key", "key_span", "key_ok")
+    __slots__ = ("value", "is_map", "path", "anchor", "start_mark", "size", "key", "key_marks")
 
     def __init__(self, value: Any, path: Path, anchor: str | None, start_mark: Any) -> None:
         self.value = value
-        self.start_mark = start_mark
+        self.is_map = type(value) is dict
         self.path = path
         self.anchor = anchor
+        self.start_mark = start_mark
         self.size = 1
         self.key: Any = None
-        self.key_span: tuple[int, int, int, int] | None = None  # set while a value is awaited
-        self.key_ok = False
+        self.key_marks: tuple[Any, Any] | None = None  # the key's marks, while its value is awaited
 
     def expects_key(self) -> bool:
-        return type(self.value) is dict and self.key_span is None
+        return self.is_map and self.key_marks is None
 
     def next_path(self) -> Path:
         """The path of the next value to arrive in this container."""
-        if type(self.value) is list:
+        if not self.is_map:
             return self.path + (len(self.value),)
-        if self.key_span is None:
+        if self.key_marks is None:
             return self.path  # a key: it gets no path of its own
-        return self.path + (self.key if self.key_ok else str(self.key),)
+        return self.path + (self.key if type(self.key) is str else str(self.key),)
 
 
 class _Document:
@@ -266,23 +277,28 @@ class _Builder:
         from ruamel.yaml import events
 
         scalar, alias = events.ScalarEvent, events.AliasEvent
-        starts = (events.MappingStartEvent, events.SequenceStartEvent)
+        mapping, sequence = events.MappingStartEvent, events.SequenceStartEvent
         ends = (events.MappingEndEvent, events.SequenceEndEvent)
+        get_event, add = parser.get_event, self.add
         while True:
-            event = parser.get_event()
+            event = get_event()
             kind = type(event)
             if kind is scalar:
-                self.scalar(event)
-            elif kind in starts:
-                self.open(event, {} if kind is starts[0] else [])
+                text = event.value
+                if not event.style and event.tag is None and is_plain_string(text):
+                    add(text, 1, event.start_mark, event.end_mark, event.anchor)
+                else:
+                    self.scalar(event)
             elif kind in ends:
                 frame = self.stack.pop()
-                self.add(frame.value, frame.size, frame.start_mark, event.end_mark, frame.anchor)
+                add(frame.value, frame.size, frame.start_mark, event.end_mark, frame.anchor)
+            elif kind is mapping or kind is sequence:
+                self.open(event, {} if kind is mapping else [])
             elif kind is alias:
                 if event.anchor not in self.doc.anchors:
                     raise _error_at(f"the alias *{event.anchor} names no anchor", event.start_mark)
                 value, size = self.doc.anchors[event.anchor]
-                self.add(value, size, event.start_mark, event.end_mark, None)
+                add(value, size, event.start_mark, event.end_mark, None)
             elif kind is events.DocumentStartEvent:
                 self.doc = _Document(self.with_positions)
             elif kind is events.DocumentEndEvent:
@@ -291,6 +307,7 @@ class _Builder:
                 return self.documents
 
     def scalar(self, event: Any) -> None:
+        """A scalar off the shortcut: typed, tagged, quoted or possibly ambiguous."""
         try:
             value = _scalar_value(event)
         except _Invalid as error:
@@ -339,33 +356,35 @@ class _Builder:
                 "(a 'billion laughs' file?)",
                 start,
             )
-        span = _span(start, end) if self.with_positions else None
-        if not self.stack:
+        stack = self.stack
+        if not stack:
             doc.value = value
-            if span is not None:
-                doc.positions[()] = Span(None, span)
+            if self.with_positions:
+                doc.positions[()] = Span(None, _span(start, end))
             return
-        parent = self.stack[-1]
+        parent = stack[-1]
         parent.size += size
-        if parent.expects_key():
-            parent.key = value
-            parent.key_ok = type(value) is str
-            parent.key_span = _span(start, end)
-            return
-        path = parent.next_path()
-        key_span = parent.key_span
-        parent.key_span = None
-        if type(parent.value) is list:
+        if parent.is_map:
+            if parent.key_marks is None:  # this value is a key
+                parent.key = value
+                parent.key_marks = (start, end)
+                return
+            key_marks = parent.key_marks
+            path = parent.next_path() if self.with_positions else None
+            parent.key_marks = None
+            if not self.set_entry(parent, key_marks, value):
+                return
+            if path is not None:
+                doc.positions[path] = Span(_span(*key_marks), _span(start, end))
+        else:
+            if self.with_positions:
+                doc.positions[parent.next_path()] = Span(None, _span(start, end))
             parent.value.append(value)
-        elif not self.set_entry(parent, key_span, value):
-            return
-        if span is not None:
-            doc.positions[path] = Span(key_span, span)
 
-    def set_entry(self, parent: _Frame, key_span: Any, value: Any) -> bool:
+    def set_entry(self, parent: _Frame, key_marks: tuple[Any, Any], value: Any) -> bool:
         """Store a mapping entry; False (and a problem) when its key cannot be kept."""
         key = parent.key
-        if not parent.key_ok:
+        if type(key) is not str:
             shown = key if isinstance(key, (bool, int, float, type(None))) else type(key).__name__
             self.doc.problems.append(
                 Problem(
@@ -374,7 +393,7 @@ class _Builder:
                     f"the key {shown!r} is not a string; request keys are strings",
                     "quote the key, or remove the entry",
                     at_key=True,
-                    position=key_span,
+                    position=_span(*key_marks),
                 )
             )
             return False
@@ -386,7 +405,7 @@ class _Builder:
                     f"the key {key!r} appears twice here; only the last value would be sent",
                     "remove one of the two entries",
                     at_key=True,
-                    position=key_span,
+                    position=_span(*key_marks),
                 )
             )
         parent.value[key] = value
