@@ -30,7 +30,8 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
-def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one a core for large batches).")
+def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None) -> None:
     """Check request files and directories; "-" reads standard input.
 
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read.
@@ -40,9 +41,14 @@ def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: i
     from .report import reporter
 
     out = click.get_text_stream("stdout")
-    report = reporter(output_format, out, _use_color(color, out))
+    context = {}
+    if output_format == "sarif":  # SARIF describes the rules that fired and the tool's version
+        from .contract import RULES
+
+        context = {"rules": RULES, "version": __version__}
+    report = reporter(output_format, out, _use_color(color, out), **context)
     files = errors = warnings = unreadable = 0
-    for result in lint_paths(paths, max_bytes):
+    for result in lint_paths(paths, max_bytes, jobs):
         files += result.readable
         unreadable += not result.readable
         errors += sum(f.severity is Severity.ERROR for f in result.findings)

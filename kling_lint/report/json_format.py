@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..findings import Finding, Summary
 
 
 class Reporter:
-    def __init__(self, stream: TextIO, color: bool = False) -> None:
+    def __init__(self, stream: TextIO, color: bool = False, **context: Any) -> None:
         self.stream = stream
         self.diagnostics: list[dict[str, object]] = []
 

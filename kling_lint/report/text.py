@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..findings import Finding, Severity, Summary
 
@@ -11,7 +11,7 @@ _RESET = "\033[0m"
 
 
 class Reporter:
-    def __init__(self, stream: TextIO, color: bool = False) -> None:
+    def __init__(self, stream: TextIO, color: bool = False, **context: Any) -> None:
         self.stream = stream
         self.color = color
 
