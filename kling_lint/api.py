@@ -88,9 +88,9 @@ def _workers(jobs: int | None, files: int) -> int:
 def _checked_in_parallel(files: list[Source], max_bytes: int, jobs: int | None) -> Iterator[FileResult]:
     import multiprocessing
 
-    from .contract.conforms import compiled
+    from .contract.conforms import compile_schema
 
-    compiled()  # compile the schema once, before the workers are forked from this process
+    compile_schema()  # once, before the workers are forked from this process
     workers = _workers(jobs, len(files))
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with multiprocessing.get_context(method).Pool(workers) as pool:

@@ -37,83 +37,132 @@ Valid = Callable[[Any], bool]
 Explain = Callable[[Any, Path], Iterator[Violation]]
 
 
-def _is_number(value: Any) -> bool:
-    return type(value) is int or type(value) is float
-
-
-_TYPES: dict[str, Valid] = {
-    "object": lambda v: type(v) is dict,
-    "array": lambda v: type(v) is list,
-    "string": lambda v: type(v) is str,
-    "boolean": lambda v: type(v) is bool,
-    "null": lambda v: v is None,
-    "number": _is_number,
-    "integer": lambda v: type(v) is int or (type(v) is float and v.is_integer()),
+# Each keyword that looks at one value only, as a Python expression over ``v``; ``K`` holds the
+# constants. The same expression is compiled into the explaining test and inlined into the
+# generated yes/no function, so the two cannot differ on what a keyword means.
+_NUMBER = "(type(v) is int or type(v) is float)"
+_TYPE_EXPRESSIONS = {
+    "object": "type(v) is dict",
+    "array": "type(v) is list",
+    "string": "type(v) is str",
+    "boolean": "type(v) is bool",
+    "null": "v is None",
+    "number": _NUMBER,
+    "integer": "(type(v) is int or (type(v) is float and v.is_integer()))",
 }
 
 
-def _assertion(name: str, arg: Any) -> Valid:
-    """The test of a keyword that looks at one value only (no sub-schemas)."""
+def _expression(name: str, arg: Any, constant: Callable[[Any], str]) -> str:
+    """The test of an assertion keyword, as an expression that is True when ``v`` passes."""
     if name == "type":
-        tests = [_TYPES[kind] for kind in ([arg] if isinstance(arg, str) else arg)]
-        return tests[0] if len(tests) == 1 else (lambda v: any(test(v) for test in tests))
+        kinds = [arg] if isinstance(arg, str) else arg
+        return "(" + " or ".join(_TYPE_EXPRESSIONS[kind] for kind in kinds) + ")"
     if name == "enum":
         if not all(type(item) is str for item in arg):
             raise ValueError("the compiled schema supports enums of strings only")
-        allowed = frozenset(arg)
-        return lambda v: type(v) is str and v in allowed  # so that True never equals 1
-    if name == "minimum":
-        return lambda v: not _is_number(v) or v >= arg
-    if name == "maximum":
-        return lambda v: not _is_number(v) or v <= arg
-    if name == "minLength":
-        return lambda v: type(v) is not str or len(v) >= arg
-    if name == "maxLength":
-        return lambda v: type(v) is not str or len(v) <= arg
+        return f"(type(v) is str and v in {constant(frozenset(arg))})"  # True never equals 1 here
+    if name in ("minimum", "maximum"):
+        operator = ">=" if name == "minimum" else "<="
+        return f"(not {_NUMBER} or v {operator} {constant(arg)})"
+    if name in ("minLength", "maxLength", "minItems", "maxItems"):
+        kind = "str" if name.endswith("Length") else "list"
+        operator = ">=" if name.startswith("min") else "<="
+        return f"(type(v) is not {kind} or len(v) {operator} {int(arg)})"
     if name == "pattern":
-        search = re.compile(arg).search
-        return lambda v: type(v) is not str or search(v) is not None
-    if name == "minItems":
-        return lambda v: type(v) is not list or len(v) >= arg
-    if name == "maxItems":
-        return lambda v: type(v) is not list or len(v) <= arg
+        return f"(type(v) is not str or {constant(re.compile(arg).search)}(v) is not None)"
     raise ValueError(f"the compiled schema does not understand the keyword {name!r}")
 
 
-class _Node:
-    """One compiled schema object: ``valid(value)`` and ``explain(value, path)``."""
-
-    __slots__ = ("schema", "valid", "explain")
-
-    def __init__(self, schema: dict[str, Any]) -> None:
-        self.schema = schema
-        self.valid: Valid = lambda value: True
-        self.explain: Explain = lambda value, path: iter(())
+def _assertion(name: str, arg: Any) -> Valid:
+    constants: list[Any] = []
+    source = "lambda v: " + _expression(name, arg, lambda value: _remember(constants, value))
+    return eval(source, {"K": constants})  # noqa: S307 - source built above from the schema
 
 
-class _Compiler:
+def _remember(constants: list[Any], value: Any) -> str:
+    constants.append(value)
+    return f"K[{len(constants) - 1}]"
+
+
+class _Generator:
+    """Writes the schema as Python source: one function a schema object, ``and``-ed terms."""
+
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
-        self.refs: dict[str, _Node] = {}
+        self.constants: list[Any] = []
+        self.names: dict[int, str] = {}
+        self.functions: list[str] = []
 
-    def compile(self, schema: dict[str, Any]) -> _Node:
-        node = _Node(schema)
+    def constant(self, value: Any) -> str:
+        return _remember(self.constants, value)
+
+    def function(self, schema: dict[str, Any]) -> str:
+        if id(schema) in self.names:
+            return self.names[id(schema)]
+        name = self.names[id(schema)] = f"_schema_{len(self.names)}"
+        terms = [self.term(keyword, arg, schema) for keyword, arg in schema.items() if keyword not in _ANNOTATIONS]
+        self.functions.append(f"def {name}(v):\n    return {' and '.join(terms) or 'True'}\n")
+        return name
+
+    def term(self, keyword: str, arg: Any, schema: dict[str, Any]) -> str:
+        if keyword == "properties":
+            checks = [f"({key!r} not in v or {self.function(sub)}(v[{key!r}]))" for key, sub in arg.items()]
+            return "(type(v) is not dict or (" + " and ".join(checks) + "))"
+        if keyword == "additionalProperties":
+            if arg is not False:
+                raise ValueError("the compiled schema supports additionalProperties: false only")
+            return f"(type(v) is not dict or {self.constant(frozenset(schema.get('properties', ())))}.issuperset(v))"
+        if keyword == "required":
+            return "(type(v) is not dict or (" + " and ".join(f"{key!r} in v" for key in arg) + "))"
+        if keyword == "dependentRequired":
+            pairs = [f"({key!r} not in v or {need!r} in v)" for key, needs in arg.items() for need in needs]
+            return "(type(v) is not dict or (" + " and ".join(pairs) + "))"
+        if keyword == "items":
+            return f"(type(v) is not list or all(map({self.function(arg)}, v)))"
+        if keyword in ("anyOf", "allOf"):
+            joiner = " or " if keyword == "anyOf" else " and "
+            return "(" + joiner.join(f"{self.function(sub)}(v)" for sub in arg) + ")"
+        if keyword == "not":
+            return f"(not {self.function(arg)}(v))"
+        if keyword == "$ref":
+            if not arg.startswith("#/$defs/"):
+                raise ValueError(f"the compiled schema resolves local #/$defs/ references only, not {arg!r}")
+            return f"{self.function(self.root['$defs'][arg[len('#/$defs/'):]])}(v)"
+        return _expression(keyword, arg, self.constant)
+
+    def build(self) -> dict[int, Valid]:
+        """id() of every schema object -> its generated function."""
+        self.function(self.root)
+        namespace: dict[str, Any] = {"K": self.constants}
+        exec("\n".join(self.functions), namespace)  # noqa: S102 - source written above from the schema
+        return {key: namespace[name] for key, name in self.names.items()}
+
+
+class _Explainer:
+    """Compiles the schema into ``explain(value, path)`` closures that list violations.
+
+    Whether a sub-schema holds (for anyOf, not, and to skip valid parts) is asked of the
+    generated yes/no functions, so there is one implementation of each verdict.
+    """
+
+    def __init__(self, root: dict[str, Any], valid_of: dict[int, Valid]) -> None:
+        self.root = root
+        self.valid_of = valid_of
+        self.refs: dict[str, Explain] = {}
+
+    def compile(self, schema: dict[str, Any]) -> Explain:
+        valid = self.valid_of[id(schema)]
         parts = [self.keyword(name, arg, schema) for name, arg in schema.items() if name not in _ANNOTATIONS]
-        valids = [valid for valid, _ in parts]
-        explains = [explain for _, explain in parts]
-        if len(valids) == 1:
-            node.valid = valids[0]
-        elif valids:
-            node.valid = lambda value: all(valid(value) for valid in valids)
 
         def explain(value: Any, path: Path) -> Iterator[Violation]:
-            for part in explains:
+            if valid(value):
+                return
+            for part in parts:
                 yield from part(value, path)
 
-        node.explain = explain
-        return node
+        return explain
 
-    def keyword(self, name: str, arg: Any, schema: dict[str, Any]) -> tuple[Valid, Explain]:
+    def keyword(self, name: str, arg: Any, schema: dict[str, Any]) -> Explain:
         method = getattr(self, "k_" + name.lstrip("$"), None)
         if method is not None:
             return method(arg, schema)
@@ -123,139 +172,117 @@ class _Compiler:
             if not test(value):
                 yield Violation(path, name, arg, value, schema)
 
-        return test, explain
+        return explain
 
-    def k_required(self, arg: list[str], schema: dict[str, Any]) -> tuple[Valid, Explain]:
-        def valid(value: Any) -> bool:
-            return type(value) is not dict or all(name in value for name in arg)
-
+    def k_required(self, arg: list[str], schema: dict[str, Any]) -> Explain:
         def explain(value: Any, path: Path) -> Iterator[Violation]:
             if type(value) is dict:
                 for name in arg:
                     if name not in value:
                         yield Violation(path, "required", arg, value, schema)
 
-        return valid, explain
+        return explain
 
-    def k_dependentRequired(self, arg: dict[str, list[str]], schema: dict[str, Any]) -> tuple[Valid, Explain]:
-        pairs = list(arg.items())
-
-        def valid(value: Any) -> bool:
-            return type(value) is not dict or all(
-                need in value for name, needs in pairs if name in value for need in needs
-            )
-
+    def k_dependentRequired(self, arg: dict[str, list[str]], schema: dict[str, Any]) -> Explain:
         def explain(value: Any, path: Path) -> Iterator[Violation]:
             if type(value) is dict:
-                for name, needs in pairs:
-                    if name in value:
-                        for need in needs:
-                            if need not in value:
-                                yield Violation(path, "dependentRequired", arg, value, schema)
+                for name, needs in arg.items():
+                    for need in needs:
+                        if name in value and need not in value:
+                            yield Violation(path, "dependentRequired", arg, value, schema)
 
-        return valid, explain
+        return explain
 
-    def k_additionalProperties(self, arg: Any, schema: dict[str, Any]) -> tuple[Valid, Explain]:
-        if arg is not False:
-            raise ValueError("the compiled schema supports additionalProperties: false only")
+    def k_additionalProperties(self, arg: Any, schema: dict[str, Any]) -> Explain:
         known = frozenset(schema.get("properties", ()))
 
-        def valid(value: Any) -> bool:
-            return type(value) is not dict or known.issuperset(value)
-
         def explain(value: Any, path: Path) -> Iterator[Violation]:
-            if not valid(value):
+            if type(value) is dict and not known.issuperset(value):
                 yield Violation(path, "additionalProperties", arg, value, schema)
 
-        return valid, explain
+        return explain
 
-    def k_properties(self, arg: dict[str, Any], schema: dict[str, Any]) -> tuple[Valid, Explain]:
+    def k_properties(self, arg: dict[str, Any], schema: dict[str, Any]) -> Explain:
         children = [(name, self.compile(sub)) for name, sub in arg.items()]
-
-        def valid(value: Any) -> bool:
-            return type(value) is not dict or all(
-                child.valid(value[name]) for name, child in children if name in value
-            )
 
         def explain(value: Any, path: Path) -> Iterator[Violation]:
             if type(value) is dict:
                 for name, child in children:
                     if name in value:
-                        yield from child.explain(value[name], path + (name,))
+                        yield from child(value[name], path + (name,))
 
-        return valid, explain
+        return explain
 
-    def k_items(self, arg: dict[str, Any], schema: dict[str, Any]) -> tuple[Valid, Explain]:
+    def k_items(self, arg: dict[str, Any], schema: dict[str, Any]) -> Explain:
         item = self.compile(arg)
-
-        def valid(value: Any) -> bool:
-            return type(value) is not list or all(item.valid(entry) for entry in value)
 
         def explain(value: Any, path: Path) -> Iterator[Violation]:
             if type(value) is list:
                 for index, entry in enumerate(value):
-                    yield from item.explain(entry, path + (index,))
+                    yield from item(entry, path + (index,))
 
-        return valid, explain
+        return explain
 
-    def k_anyOf(self, arg: list[dict[str, Any]], schema: dict[str, Any]) -> tuple[Valid, Explain]:
-        options = [self.compile(sub) for sub in arg]
-
-        def valid(value: Any) -> bool:
-            return any(option.valid(value) for option in options)
+    def k_anyOf(self, arg: list[dict[str, Any]], schema: dict[str, Any]) -> Explain:
+        options = [self.valid_of[id(sub)] for sub in arg]
 
         def explain(value: Any, path: Path) -> Iterator[Violation]:
-            if not valid(value):
+            if not any(option(value) for option in options):
                 yield Violation(path, "anyOf", arg, value, schema)
 
-        return valid, explain
+        return explain
 
-    def k_allOf(self, arg: list[dict[str, Any]], schema: dict[str, Any]) -> tuple[Valid, Explain]:
+    def k_allOf(self, arg: list[dict[str, Any]], schema: dict[str, Any]) -> Explain:
         parts = [self.compile(sub) for sub in arg]
-
-        def valid(value: Any) -> bool:
-            return all(part.valid(value) for part in parts)
 
         def explain(value: Any, path: Path) -> Iterator[Violation]:
             for part in parts:
-                yield from part.explain(value, path)
+                yield from part(value, path)
 
-        return valid, explain
+        return explain
 
-    def k_not(self, arg: dict[str, Any], schema: dict[str, Any]) -> tuple[Valid, Explain]:
-        inner = self.compile(arg)
-
-        def valid(value: Any) -> bool:
-            return not inner.valid(value)
+    def k_not(self, arg: dict[str, Any], schema: dict[str, Any]) -> Explain:
+        inner = self.valid_of[id(arg)]
 
         def explain(value: Any, path: Path) -> Iterator[Violation]:
-            if inner.valid(value):
+            if inner(value):
                 yield Violation(path, "not", arg, value, schema)
 
-        return valid, explain
+        return explain
 
-    def k_ref(self, arg: str, schema: dict[str, Any]) -> tuple[Valid, Explain]:
-        if not arg.startswith("#/$defs/"):
-            raise ValueError(f"the compiled schema resolves local #/$defs/ references only, not {arg!r}")
+    def k_ref(self, arg: str, schema: dict[str, Any]) -> Explain:
         name = arg[len("#/$defs/"):]
         if name not in self.refs:
+            self.refs[name] = lambda value, path: iter(())  # placeholder while it compiles
             self.refs[name] = self.compile(self.root["$defs"][name])
-        target = self.refs[name]
-        return (lambda value: target.valid(value)), (lambda value, path: target.explain(value, path))
+        return lambda value, path: self.refs[name](value, path)
 
 
 @cache
-def compiled() -> _Node:
-    """The whole schema, compiled; built once per process."""
+def _compiled() -> tuple[Valid, Explain]:
+    """The whole schema as a yes/no function and an explainer; built once per process."""
     schema = load_schema()
-    return _Compiler(schema).compile(schema)
+    valid_of = _Generator(schema).build()
+    return valid_of[id(schema)], _Explainer(schema, valid_of).compile(schema)
+
+
+def compile_schema() -> None:
+    """Build the compiled schema now (before worker processes are forked, say)."""
+    _compiled()
 
 
 def conforms(request: Any) -> bool:
     """True when ``request`` satisfies every constraint of the schema."""
-    return compiled().valid(request)
+    return _compiled()[0](request)
 
 
 def violations(request: Any) -> list[Violation]:
     """Every schema constraint ``request`` violates; empty exactly when ``conforms`` is True."""
-    return list(compiled().explain(request, ()))
+    return list(_compiled()[1](request, ()))
+
+
+def generated_source() -> str:
+    """The Python source the yes/no check is generated as (for reading and debugging)."""
+    generator = _Generator(load_schema())
+    generator.function(generator.root)
+    return "\n".join(generator.functions)
