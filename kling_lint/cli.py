@@ -40,7 +40,7 @@ def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: i
     from .findings import Severity, Summary
     from .report import reporter
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     context = {}
     if output_format == "sarif":  # SARIF describes the rules that fired and the tool's version
         from .contract import RULES

@@ -30,7 +30,9 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> 
     findings: list[Finding] = []
     lines: LineIndex | None = None
     for document in loaded.documents:
-        problems = document.problems + check(document.value, explain_always)
+        problems = document.problems
+        if document.checkable:
+            problems = problems + check(document.value, explain_always)
         if not problems:
             continue
         positions = document.positions()
@@ -44,7 +46,7 @@ def lint_value(request: Any, name: str = "<request>") -> list[Finding]:
     """Findings for an in-memory request: no file, so no positions."""
     return [
         Finding(p.rule, RULES[p.rule].severity if p.rule in RULES else RULES["syntax"].severity,
-                redact(p.message), _redact(p.hint), format_path(p.path), name, None, None)
+                redact(p.message), _redact(p.hint), redact(format_path(p.path)), name, None, None)
         for p in check(request)
     ]
 
@@ -81,7 +83,7 @@ def _place(problem: Problem, positions: Positions, lines: LineIndex, name: str) 
         severity=rule.severity if rule else RULES["syntax"].severity,
         message=redact(problem.message),
         hint=_redact(problem.hint),
-        json_path=format_path(problem.path),
+        json_path=redact(format_path(problem.path)),
         file=name,
         line=line,
         column=column,

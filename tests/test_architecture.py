@@ -145,3 +145,37 @@ def test_the_schema_describes_every_field() -> None:
 def test_cli_constants_are_in_step_with_their_sources() -> None:
     assert set(cli.FORMAT_NAMES) == set(report.FORMATS)
     assert cli.DEFAULT_MAX_BYTES == files.DEFAULT_MAX_BYTES
+
+
+def _violation_sites(schema: dict, root: dict, path: tuple = (), seen: frozenset = frozenset()):
+    """Every (instance path, keyword, schema object) where the compiled schema can report."""
+    for keyword, arg in schema.items():
+        if keyword in ("title", "description", "examples", "default", "$schema", "$defs", "$comment"):
+            continue
+        if keyword == "properties":
+            for name, sub in arg.items():
+                yield from _violation_sites(sub, root, path + (name,), seen)
+        elif keyword == "items":
+            yield from _violation_sites(arg, root, path + (0,), seen)
+        elif keyword == "allOf":
+            for sub in arg:
+                yield from _violation_sites(sub, root, path, seen)
+        elif keyword == "$ref":
+            name = arg.rsplit("/", 1)[1]
+            if name not in seen:
+                yield from _violation_sites(root["$defs"][name], root, path, seen | {name})
+        elif keyword == "additionalProperties":
+            yield path + ("some_unknown_key",), keyword, schema
+        else:  # an assertion, or anyOf / not, reported where it stands
+            yield path, keyword, schema
+
+
+def test_every_place_the_schema_can_fail_maps_to_a_rule() -> None:
+    from kling_lint.contract.schema_errors import _cross_field, _rule_for
+
+    sites = list(_violation_sites(load_schema(), load_schema()))
+    assert len(sites) > 30
+    for path, keyword, schema in sites:
+        if id(schema) in _cross_field():
+            continue
+        assert _rule_for(path, keyword) is not None, (path, keyword)

@@ -73,10 +73,13 @@ def type_mismatch(error: SchemaError) -> Words:
     A number for model, an object for prompt, true for duration, a list for extra_body, or a
     request that is not an object at all."""
     expected = expected_types(error.argument)
-    if error.path in (("duration",), SHOT + ("duration",)):
+    if error.path[-1:] == ("duration",) and error.path[:2] in (("duration",), MULTI_PROMPT):
         expected = "a whole number of seconds"
+    got = kind(error.value)
+    if error.value is not None and not isinstance(error.value, (list, dict)):
+        got += f" ({show(error.value)})"
     return (
-        f"{field(error.path)} must be {expected}, got {kind(error.value)} ({show(error.value)})",
+        f"{field(error.path)} must be {expected}, got {got}",
         f"write {field(error.path)} as {expected}" if error.path else "write the request as a JSON object {…}",
     )
 
@@ -277,7 +280,7 @@ def multi_prompt_last_image(error: SchemaError) -> Words:
 # ---------------------------------------------------------------- code rules
 
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4}){15,}(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)")
-_WHOLE_NUMBER_STRING = re.compile(r"[1-9][0-9]*")
+_WHOLE_NUMBER_STRING = re.compile(r"[0-9]+")
 
 
 def _get(request: Any, *path: str) -> Any:
@@ -293,17 +296,20 @@ def _shots(request: Any) -> list[Any] | None:
     return shots if isinstance(shots, list) else None
 
 
-def seconds(value: Any) -> int | None:
-    """A duration's whole seconds, from an integer or a numeric string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+def _whole_number(value: Any) -> int | None:
+    """An integer, or a float such as 5.0 (JSON Schema's integer), as an int; None otherwise."""
+    if type(value) is int:
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and _WHOLE_NUMBER_STRING.fullmatch(value):
+    if type(value) is float and value.is_integer():
         return int(value)
     return None
+
+
+def seconds(value: Any) -> int | None:
+    """A duration's whole seconds, from an integer or a numeric string; None otherwise."""
+    if isinstance(value, str):
+        return int(value) if _WHOLE_NUMBER_STRING.fullmatch(value) else None
+    return _whole_number(value)
 
 
 def _valid_total(request: Any) -> int | None:
@@ -337,8 +343,8 @@ def aspect_ratio_ignored(request: Any) -> Iterator[Problem]:
 def shot_index(request: Any) -> Iterator[Problem]:
     """A shot's index is not its 1-based position in extra_body.multi_prompt."""
     for position, shot in enumerate(_shots(request) or [], start=1):
-        index = _get(shot, "index")
-        if type(index) is int and index >= 1 and index != position:
+        index = _whole_number(_get(shot, "index"))
+        if index is not None and index != position:
             path = MULTI_PROMPT + (position - 1, "index")
             yield Problem("shot-index", path, f"{field(path)} is {index}, but this is shot {position}", f"set index to {position}, or leave index out")
 
@@ -371,7 +377,7 @@ def shot_durations_partial(request: Any) -> Iterator[Problem]:
     shots = [shot for shot in _shots(request) or [] if isinstance(shot, dict)]
     timed = sum("duration" in shot for shot in shots)
     if 0 < timed < len(shots):
-        yield Problem("shot-durations-partial", MULTI_PROMPT, f"{timed} of {len(shots)} shots have a duration", "give every shot a duration, or none")
+        yield Problem("shot-durations-partial", MULTI_PROMPT, f"only {timed} of the {len(shots)} shots {'has' if timed == 1 else 'have'} a duration", "give every shot a duration, or none")
 
 
 @code_rule("multi-prompt-shot-type", WARNING)
@@ -399,8 +405,8 @@ def duration_as_string(request: Any) -> Iterator[Problem]:
     for path, value in places:
         if not isinstance(value, str) or seconds(value) is None:
             continue
-        if path == ("duration",) and _valid_total(request) is None:
-            continue  # out of range: duration-range says so
+        if path == ("duration",) and _valid_total(request) is None or seconds(value) < 1:
+            continue  # out of range: duration-range or shot-duration says so
         yield Problem("duration-as-string", path, f"{field(path)} is the string {show(value)}, not a number", f"write {field(path)}: {value} without quotes")
 
 

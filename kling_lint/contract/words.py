@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..findings import Path, format_path
+from ..findings import Path
 from ..redact import redact
 
 _SHOWN_CHARACTERS = 40
@@ -22,7 +22,10 @@ TYPE_WORDS = {
 
 def field(path: Path) -> str:
     """("extra_body", "multi_prompt", 1, "prompt") -> "extra_body.multi_prompt[1].prompt"."""
-    return format_path(path)[2:] or "the request"
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "the request"
 
 
 def kind(value: Any) -> str:

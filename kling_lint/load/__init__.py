@@ -76,13 +76,14 @@ def _json_positions(text: str, base: int = 0, whole: str | None = None) -> Posit
 
 
 def _load_jsonl(text: str) -> LoadedFile:
-    """One request a line; blank lines are skipped. The first unreadable line fails the file."""
+    """One request a line; blank lines are skipped, and a line that is not JSON is a finding of its own."""
     from . import json_format
 
     documents: list[Document] = []
     offset = 0
     for line in text.splitlines(keepends=True):
         base, offset = offset, offset + len(line)
+        line = line.rstrip("\r\n")  # so that an error at the end of a line is placed on it
         if not line.strip():
             continue
         try:
@@ -91,8 +92,8 @@ def _load_jsonl(text: str) -> LoadedFile:
             value = json_format.fast_load(line)
         except Exception:  # noqa: BLE001 - as in _load_json
             scanned = _scan_json(line, base, text)
-            if scanned.failure:
-                return scanned
+            if scanned.failure:  # this line only: the others are still checked
+                documents.append(Document(None, [scanned.failure], dict, checkable=False))
             documents.extend(scanned.documents)
             continue
         locate = (lambda line=line, base=base: _json_positions(line, base, text))

@@ -38,12 +38,14 @@ class Document:
     """One request of a file: its value and what reading it already found.
 
     ``locate`` builds the json_path -> Span map. It is called only for a request that has a
-    finding, since positions cost more than the check itself.
+    finding, since positions cost more than the check itself. ``checkable`` is False for a
+    request that could not be read (a bad line of a JSONL file): its problems say why.
     """
 
     value: Any
     problems: list[Problem]
     locate: Callable[[], Positions]
+    checkable: bool = True
     _positions: Positions | None = field(default=None, repr=False)
 
     def positions(self) -> Positions:

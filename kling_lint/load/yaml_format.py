@@ -191,6 +191,15 @@ def is_plain_string(text: str) -> bool:
     return bool(text) and text[0] not in _SPECIAL_FIRST and not (len(text) <= 5 and text[0] in _WORD_FIRST)
 
 
+def _key_name(key: Any) -> str:
+    """A key that is not a string, written as YAML/JSON would show it."""
+    if key is None or isinstance(key, bool):
+        return {None: "null", True: "true", False: "false"}[key]
+    if isinstance(key, (int, float)):
+        return repr(key)
+    return "[…]" if isinstance(key, list) else "{…}"
+
+
 class _Frame:
     """An open mapping or sequence while its events arrive."""
 
@@ -215,7 +224,7 @@ class _Frame:
             return self.path + (len(self.value),)
         if self.key_marks is None:
             return self.path  # a key: it gets no path of its own
-        return self.path + (self.key if type(self.key) is str else str(self.key),)
+        return self.path + (self.key if type(self.key) is str else _key_name(self.key),)
 
 
 class _Document:
@@ -385,12 +394,12 @@ class _Builder:
         """Store a mapping entry; False (and a problem) when its key cannot be kept."""
         key = parent.key
         if type(key) is not str:
-            shown = key if isinstance(key, (bool, int, float, type(None))) else type(key).__name__
+            name = _key_name(key)
             self.doc.problems.append(
                 Problem(
                     "type-mismatch",
-                    parent.path + (str(key),),
-                    f"the key {shown!r} is not a string; request keys are strings",
+                    parent.path + (name,),
+                    f"the key {name} is not a string; request keys are strings",
                     "quote the key, or remove the entry",
                     at_key=True,
                     position=_span(*key_marks),
