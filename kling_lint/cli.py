@@ -61,13 +61,19 @@ def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: i
 
 @main.command()
 @click.argument("rule_id", required=False)
-def rules(rule_id: str | None) -> None:
+@click.option("--markdown", is_flag=True, help="Print the list as a Markdown table (the README's).")
+def rules(rule_id: str | None, markdown: bool) -> None:
     """List the rules, or explain one."""
     from .contract import RULES
 
     if rule_id is None:
+        if markdown:
+            click.echo("| rule | severity | what it finds |\n|---|---|---|")
         for rule in RULES.values():
-            click.echo(f"{rule.id:26} {rule.severity.value:8} {rule.summary}")
+            if markdown:
+                click.echo(f"| `{rule.id}` | {rule.severity.value} | {rule.summary} |")
+            else:
+                click.echo(f"{rule.id:26} {rule.severity.value:8} {rule.summary}")
         return
     if rule_id not in RULES:
         raise click.BadParameter(f"no rule {rule_id!r}; `kling-lint rules` lists them", param_hint="RULE_ID")

@@ -1,0 +1,55 @@
+"""Regenerate the README's generated parts: the rules table and the sample output.
+
+    python scripts/update_readme.py          # rewrite README.md in place
+    python scripts/update_readme.py --check  # exit 1 if README.md is out of date (tests use this)
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import sys
+
+from click.testing import CliRunner
+
+from kling_lint.cli import main
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+SAMPLES = [
+    "examples/invalid/prompt-and-multi-prompt.yaml",
+    "examples/invalid/last-image-without-image.yaml",
+    "examples/invalid/model-unknown.yaml",
+    "examples/invalid/unknown-key.yaml",
+]
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.output
+
+
+def sections() -> dict[str, str]:
+    output = _run("check", "--color", "never", *SAMPLES)
+    return {
+        "rules": _run("rules", "--markdown").strip(),
+        "output": f"```console\n$ kling-lint check {' '.join(SAMPLES)}\n{output.rstrip()}\n```",
+    }
+
+
+def render(text: str) -> str:
+    for name, body in sections().items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+    return text
+
+
+if __name__ == "__main__":
+    import os
+
+    os.chdir(ROOT)
+    current = README.read_text(encoding="utf-8")
+    wanted = render(current)
+    if "--check" in sys.argv:
+        sys.exit(0 if wanted == current else 1)
+    README.write_text(wanted, encoding="utf-8")
