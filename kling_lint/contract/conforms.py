@@ -259,26 +259,31 @@ class _Explainer:
 
 
 @cache
-def _compiled() -> tuple[Valid, Explain]:
-    """The whole schema as a yes/no function and an explainer; built once per process."""
+def _valid_of() -> dict[int, Valid]:
+    """id() of every schema object -> its generated yes/no function; built once per process."""
+    return _Generator(load_schema()).build()
+
+
+@cache
+def _explain() -> Explain:
+    """The explainer, built only in a process that meets an invalid request."""
     schema = load_schema()
-    valid_of = _Generator(schema).build()
-    return valid_of[id(schema)], _Explainer(schema, valid_of).compile(schema)
+    return _Explainer(schema, _valid_of()).compile(schema)
 
 
 def compile_schema() -> None:
-    """Build the compiled schema now (before worker processes are forked, say)."""
-    _compiled()
+    """Build the yes/no check now (before worker processes are forked, say)."""
+    _valid_of()
 
 
 def conforms(request: Any) -> bool:
     """True when ``request`` satisfies every constraint of the schema."""
-    return _compiled()[0](request)
+    return _valid_of()[id(load_schema())](request)
 
 
 def violations(request: Any) -> list[Violation]:
     """Every schema constraint ``request`` violates; empty exactly when ``conforms`` is True."""
-    return list(_compiled()[1](request, ()))
+    return list(_explain()(request, ()))
 
 
 def generated_source() -> str:
