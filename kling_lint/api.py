@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from itertools import chain, islice
+from typing import Any, NamedTuple
 
 from .engine import lint_bytes, lint_value, unreadable
 from .files import DEFAULT_MAX_BYTES, STDIN, Source, Unreadable, discover, read
 from .findings import Finding
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """The findings of one file; ``readable`` is False when it could not be read at all."""
 
     name: str
@@ -65,9 +64,17 @@ def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, job
     Results come in the order of the arguments, as each file is done. A large batch is spread
     over ``jobs`` processes (default: one a core); each file is still read and checked alone.
     """
-    items = list(discover(list(arguments)))
-    files = [item for item in items if isinstance(item, Source) and item.path != STDIN]
-    done = _checked_in_parallel(files, max_bytes, jobs) if _workers(jobs, len(files)) > 1 else None
+    discovered = discover(list(arguments))
+    # Look ahead far enough to know whether the batch is worth workers; a small batch (the
+    # pre-commit case) then streams without ever holding its whole file list.
+    head = list(islice(discovered, PARALLEL_FROM))
+    items: Iterable[Source | Unreadable] = chain(head, discovered)
+    done = None
+    if jobs != 1 and (jobs is not None or len(head) == PARALLEL_FROM):
+        items = list(items)
+        files = [item for item in items if isinstance(item, Source) and item.path != STDIN]
+        if _workers(jobs, len(files)) > 1:
+            done = _checked_in_parallel(files, max_bytes, jobs)
     for item in items:
         if isinstance(item, Unreadable):
             yield FileResult(item.name, [unreadable(item.name, str(item))], readable=False)

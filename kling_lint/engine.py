@@ -7,13 +7,14 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from .contract import RULES, check
 from .findings import Finding, Path, Problem, format_path
 from .load import LoadedFile, Positions, format_of, load
 from .load.text import LineIndex
-from .redact import redact
+from .redact import SECRET, TOKEN_VARIABLE, redact
 
 SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 
@@ -26,9 +27,9 @@ def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: b
 
 def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> list[Finding]:
     if loaded.failure is not None:
-        return [_place(loaded.failure, {}, LineIndex(loaded.text), name)]
+        return [_place(loaded.failure, {}, _Lines(loaded.text), name)]
     findings: list[Finding] = []
-    lines: LineIndex | None = None
+    lines: _Lines | None = None
     for document in loaded.documents:
         problems = document.problems
         if document.checkable:
@@ -36,7 +37,7 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> 
         if not problems:
             continue
         positions = document.positions()
-        lines = lines or LineIndex(loaded.text)
+        lines = lines or _Lines(loaded.text)
         findings.extend(_place(problem, positions, lines, name) for problem in problems)
     findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule))
     return findings
@@ -46,18 +47,49 @@ def lint_value(request: Any, name: str = "<request>") -> list[Finding]:
     """Findings for an in-memory request: no file, so no positions."""
     return [
         Finding(p.rule, RULES[p.rule].severity if p.rule in RULES else RULES["syntax"].severity,
-                redact(p.message), _redact(p.hint), redact(format_path(p.path)), name, None, None)
+                _shown(p.message), _shown(p.hint), _shown(format_path(p.path)), name, None, None)
         for p in check(request)
     ]
 
 
 def unreadable(name: str, reason: str) -> Finding:
     """The finding for a file that could not be read at all."""
-    return Finding("unreadable", RULES["unreadable"].severity, redact(reason), None, "$", name, 1, 1, 1, 2)
+    return Finding("unreadable", RULES["unreadable"].severity, _shown(reason), None, "$", name, 1, 1, 1, 2)
 
 
-def _redact(text: str | None) -> str | None:
-    return None if text is None else redact(text)
+def _shown(text: str | None) -> str | None:
+    """A text for a finding: secrets masked, and printable in UTF-8 whatever the file held.
+
+    A JSON string may hold a lone surrogate ("\\ud800"); it is shown as that escape, since no
+    output stream could write the character itself.
+    """
+    if text is None:
+        return None
+    return redact(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class _Lines:
+    """The lines of a file as snippets show them: every token masked, each line masked once.
+
+    Masking keeps the line's length, so columns still match, and happens before a long line is
+    cut around a span, so that the cut never leaves part of a token unmasked.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.index = LineIndex(text)
+        self.masked: dict[int, str] = {}
+
+    def line_text(self, line: int) -> str:
+        if line not in self.masked:
+            self.masked[line] = _mask(self.index.line_text(line))
+        return self.masked[line]
+
+
+def _mask(text: str) -> str:
+    token = os.environ.get(TOKEN_VARIABLE, "")
+    if len(token) >= 8:  # as redact() does
+        text = text.replace(token, "*" * len(token))
+    return SECRET.sub(lambda match: match.group()[:3] + "*" * (len(match.group()) - 3), text)
 
 
 def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]:
@@ -74,22 +106,22 @@ def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]
     return (1, 1, 1, 2)
 
 
-def _place(problem: Problem, positions: Positions, lines: LineIndex, name: str) -> Finding:
+def _place(problem: Problem, positions: Positions, lines: _Lines, name: str) -> Finding:
     line, column, end_line, end_column = _region(problem, positions)
     snippet, offset = _snippet(lines.line_text(line), column)
     rule = RULES.get(problem.rule)
     return Finding(
         rule=problem.rule,
         severity=rule.severity if rule else RULES["syntax"].severity,
-        message=redact(problem.message),
-        hint=_redact(problem.hint),
-        json_path=redact(format_path(problem.path)),
+        message=_shown(problem.message),
+        hint=_shown(problem.hint),
+        json_path=_shown(format_path(problem.path)),
         file=name,
         line=line,
         column=column,
         end_line=end_line,
         end_column=end_column,
-        snippet=redact(snippet),
+        snippet=_shown(snippet),
         snippet_offset=offset,
     )
 

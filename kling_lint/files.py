@@ -6,7 +6,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .load import SUFFIXES
 
@@ -14,8 +14,7 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 STDIN = "-"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A file to check: ``name`` as shown in output, ``path`` to read ("-" for standard input)."""
 
     name: str
@@ -34,7 +33,8 @@ def discover(arguments: list[str]) -> Iterator[Source | Unreadable]:
     """The request files named by ``arguments``: files as given, directories searched.
 
     Directories are walked without following links (no loops), skipping hidden folders; a
-    directory that holds no request file, or a path that does not exist, yields Unreadable.
+    directory that holds no request file or cannot be listed, or a path that does not exist,
+    yields Unreadable.
     """
     for argument in arguments:
         if argument == STDIN:
@@ -52,8 +52,12 @@ def discover(arguments: list[str]) -> Iterator[Source | Unreadable]:
             yield Unreadable(argument, "no such file or directory")
 
 
-def _walk(top: str) -> Iterator[Source]:
-    for folder, subfolders, names in os.walk(top, onerror=None):
+def _walk(top: str) -> Iterator[Source | Unreadable]:
+    failures: list[OSError] = []
+    for folder, subfolders, names in os.walk(top, onerror=failures.append):
+        while failures:  # a folder that could not be listed (os.walk reports it before moving on)
+            error = failures.pop(0)
+            yield Unreadable(error.filename or folder, _reason(error))
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(names):
             if name.startswith("."):
@@ -62,6 +66,8 @@ def _walk(top: str) -> Iterator[Source]:
             if dot > 0 and name[dot:].lower() in SUFFIXES:
                 path = os.path.join(folder, name)
                 yield Source(path, path)
+    for error in failures:
+        yield Unreadable(error.filename or top, _reason(error))
 
 
 def read(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -80,14 +86,17 @@ def read(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 def _read_file(path: str, max_bytes: int) -> bytes:
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        # A FIFO or device is refused before it is opened: opening one can wake its writer.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise Unreadable(path, _NOT_REGULAR)
+        # O_NONBLOCK: should the path become a FIFO since, opening it must not wait for a writer.
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise Unreadable(path, _reason(error)) from None
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
-            raise Unreadable(path, "not a regular file (a FIFO, socket or device is not read)")
+            raise Unreadable(path, _NOT_REGULAR)
         if info.st_size > max_bytes:
             raise Unreadable(path, f"{_size(info.st_size)}, larger than the {_size(max_bytes)} limit (raise it with --max-bytes)")
         chunks = []
@@ -103,6 +112,9 @@ def _read_file(path: str, max_bytes: int) -> bytes:
         raise Unreadable(path, _reason(error)) from None
     finally:
         os.close(handle)
+
+
+_NOT_REGULAR = "not a regular file (a FIFO, socket or device is not read)"
 
 
 def _reason(error: OSError) -> str:

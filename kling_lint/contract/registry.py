@@ -9,8 +9,7 @@ docstring is the rule's documentation: its first line the summary, the rest the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..findings import Severity
 
@@ -20,8 +19,7 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 SchemaPattern = tuple[tuple[str, ...], frozenset[str] | None]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     severity: Severity
     function: Callable[..., Any] | None

@@ -416,16 +416,27 @@ def secret_in_request(request: Any) -> Iterator[Problem]:
 
     Tokens belong in the Authorization header, taken from the environment, never in a request
     file that is committed. kling-lint never prints the token in full."""
-    stack: list[tuple[Path, Any]] = [((), request)]
+    for path in _paths_of_strings(request, SECRET.search):
+        yield Problem("secret-in-request", path, f"{field(path)} contains what looks like an API token", "remove the token; send it in the Authorization header from an environment variable")
+
+
+def _paths_of_strings(value: Any, test: Any) -> list[Path]:
+    """The paths of every string in ``value`` that passes ``test``, in document order.
+
+    Paths are built only for a match: most requests have none, and building a path for every
+    value was half the cost of all code rules together."""
+    found: list[Path] = []
+    stack: list[tuple[Any, Path | None, Any]] = [(value, None, None)]  # (value, parent path, key)
     while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            if SECRET.search(value):
-                yield Problem("secret-in-request", path, f"{field(path)} contains what looks like an API token", "remove the token; send it in the Authorization header from an environment variable")
-        elif isinstance(value, dict):
-            stack.extend((path + (key,), item) for key, item in reversed(value.items()))
-        elif isinstance(value, list):
-            stack.extend((path + (number,), item) for number, item in reversed(list(enumerate(value))))
+        item, parent, key = stack.pop()
+        if type(item) is str:
+            if test(item):
+                found.append(() if parent is None else parent + (key,))
+        elif type(item) is dict or type(item) is list:
+            path = () if parent is None else parent + (key,)
+            pairs = item.items() if type(item) is dict else enumerate(item)
+            stack.extend((child, path, name) for name, child in reversed(list(pairs)))
+    return found
 
 
 def code_rules() -> list:

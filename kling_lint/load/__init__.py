@@ -6,6 +6,7 @@ Nothing here knows about rules or output.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from ..findings import Problem
@@ -49,16 +50,16 @@ def _load_json(text: str) -> LoadedFile:
         value = json_format.fast_load(text)
     except Exception:  # noqa: BLE001 - any failure: let the scanner say what and where
         return _scan_json(text)
-    locate = lambda: _json_positions(text)  # noqa: E731
+    locate = lambda: _json_positions(text, 0, LineIndex(text))  # noqa: E731
     return LoadedFile(text, [Document(value, [], locate)])
 
 
-def _scan_json(text: str, base: int = 0, whole: str | None = None) -> LoadedFile:
-    """The slow, positioned read of a JSON text (or of one line of a JSONL file)."""
+def _scan_json(text: str, base: int = 0, whole: str | None = None, index: LineIndex | None = None) -> LoadedFile:
+    """The slow, positioned read of a JSON text (or of one line of a JSONL file, with its index)."""
     from . import json_format
 
     whole = text if whole is None else whole
-    index = LineIndex(whole)
+    index = index or LineIndex(whole)
     try:
         value, regions, duplicates = json_format.scan(text, base)
     except json_format.JsonError as error:
@@ -68,11 +69,11 @@ def _scan_json(text: str, base: int = 0, whole: str | None = None) -> LoadedFile
     return LoadedFile(whole, [Document(value, problems, lambda: positions)])
 
 
-def _json_positions(text: str, base: int = 0, whole: str | None = None) -> Positions:
+def _json_positions(text: str, base: int, index: LineIndex) -> Positions:
     from . import json_format
 
     _, regions, _ = json_format.scan(text, base)
-    return json_format.positions(regions, LineIndex(text if whole is None else whole))
+    return json_format.positions(regions, index)
 
 
 def _load_jsonl(text: str) -> LoadedFile:
@@ -80,10 +81,13 @@ def _load_jsonl(text: str) -> LoadedFile:
     from . import json_format
 
     documents: list[Document] = []
+    index = cache(lambda: LineIndex(text))  # one for the whole file, built at the first finding
     offset = 0
-    for line in text.splitlines(keepends=True):
-        base, offset = offset, offset + len(line)
-        line = line.rstrip("\r\n")  # so that an error at the end of a line is placed on it
+    # Lines end at "\n" only: str.splitlines would also break inside a string at U+2028 or NEL,
+    # which JSON allows unescaped.
+    for line in text.split("\n"):
+        base, offset = offset, offset + len(line) + 1
+        line = line.rstrip("\r")  # so that an error at the end of a line is placed on it
         if not line.strip():
             continue
         try:
@@ -91,12 +95,12 @@ def _load_jsonl(text: str) -> LoadedFile:
                 raise ValueError("possibly too deep")
             value = json_format.fast_load(line)
         except Exception:  # noqa: BLE001 - as in _load_json
-            scanned = _scan_json(line, base, text)
+            scanned = _scan_json(line, base, text, index())
             if scanned.failure:  # this line only: the others are still checked
                 documents.append(Document(None, [scanned.failure], dict, checkable=False))
             documents.extend(scanned.documents)
             continue
-        locate = (lambda line=line, base=base: _json_positions(line, base, text))
+        locate = (lambda line=line, base=base: _json_positions(line, base, index()))
         documents.append(Document(value, [], locate))
     if not documents:
         return LoadedFile(text, [], _syntax("the file holds no request: it has no lines", 1, 1))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..findings import Path, Problem
@@ -14,6 +13,10 @@ MAX_DEPTH = 100
 # Aliases let a small YAML file stand for an enormous tree ("billion laughs"): count expanded
 # values and stop well before that costs time or memory.
 MAX_VALUES = 100_000
+# The same through long strings: aliases may add this many characters to a document, no more.
+MAX_ALIASED_CHARACTERS = 1_000_000
+# A key or value quoted in a message is cut to this many characters.
+SHOWN_CHARACTERS = 40
 
 # 1-based (line, column, end_line, end_column), end exclusive.
 Region = tuple[int, int, int, int]
@@ -33,7 +36,11 @@ def too_deep_message() -> str:
     return f"the data is nested more than {MAX_DEPTH} levels deep; a request is never this deep"
 
 
-@dataclass
+def brief(text: str) -> str:
+    """``text`` for a message: a very long key or value is cut, since the file already holds it."""
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+
+
 class Document:
     """One request of a file: its value and what reading it already found.
 
@@ -42,11 +49,15 @@ class Document:
     request that could not be read (a bad line of a JSONL file): its problems say why.
     """
 
-    value: Any
-    problems: list[Problem]
-    locate: Callable[[], Positions]
-    checkable: bool = True
-    _positions: Positions | None = field(default=None, repr=False)
+    __slots__ = ("value", "problems", "locate", "checkable", "_positions")
+
+    def __init__(self, value: Any, problems: list[Problem], locate: Callable[[], Positions],
+                 checkable: bool = True) -> None:
+        self.value = value
+        self.problems = problems
+        self.locate = locate
+        self.checkable = checkable
+        self._positions: Positions | None = None
 
     def positions(self) -> Positions:
         if self._positions is None:
@@ -54,8 +65,7 @@ class Document:
         return self._positions
 
 
-@dataclass
-class LoadedFile:
+class LoadedFile(NamedTuple):
     """The requests of one file, or the one problem that kept it from being read."""
 
     text: str

@@ -10,10 +10,12 @@ and the positioned read cannot disagree about a document.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Any
 
 from ..findings import Path, Problem
-from .document import MAX_DEPTH, MAX_VALUES, Positions, Span, too_deep_message
+from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Positions, Span, brief, too_deep_message
+from .text import LineIndex
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -42,6 +44,10 @@ _FLOAT_11 = re.compile(
 )
 _TIMESTAMP_11 = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9].*)?")
 
+# About 4,200 decimal digits: Python will not print a longer integer (sys.get_int_max_str_digits),
+# and a message must be able to show any value. JSON's reader refuses such numbers too.
+_MAX_INT_BITS = 14_000
+
 
 class YamlError(ValueError):
     """The text is not YAML kling-lint can read; ``line``/``column`` are 1-based."""
@@ -53,7 +59,18 @@ class YamlError(ValueError):
 
 
 class _Invalid(ValueError):
-    """A scalar whose explicit tag does not fit its text."""
+    """A scalar that cannot be read: its explicit tag does not fit its text, or it is too long a number."""
+
+
+def _int(text: str, base: int = 10) -> int:
+    """``int(text, base)``, or ``_Invalid`` for a number with too many digits to show."""
+    try:
+        value = int(text, base)
+    except ValueError:  # more digits than Python converts
+        raise _Invalid("the number has too many digits") from None
+    if value.bit_length() > _MAX_INT_BITS:
+        raise _Invalid("the number has too many digits")
+    return value
 
 
 def resolve_plain(text: str) -> Any:
@@ -63,11 +80,11 @@ def resolve_plain(text: str) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.fullmatch(text):
-        return int(text)
+        return _int(text)
     if _OCT.fullmatch(text):
-        return int(text[2:], 8)
+        return _int(text[2:], 8)
     if _HEX.fullmatch(text):
-        return int(text[2:], 16)
+        return _int(text[2:], 16)
     if _FLOAT.fullmatch(text):
         return float(text)
     if _INF.fullmatch(text):
@@ -84,7 +101,11 @@ def yaml11_reading(text: str) -> Any:
     if text in _BOOL or _NULL.fullmatch(text):
         return resolve_plain(text)
     if _INT_11.fullmatch(text):
-        return _int_11(text.replace("_", ""))
+        try:
+            value = _int_11(text.replace("_", ""))
+        except ValueError:  # more digits than Python converts
+            return _LongNumber(text)
+        return value if value.bit_length() <= _MAX_INT_BITS else _LongNumber(text)
     if _FLOAT_11.fullmatch(text):
         return _float_11(text.replace("_", ""))
     if _TIMESTAMP_11.fullmatch(text):
@@ -94,6 +115,10 @@ def yaml11_reading(text: str) -> Any:
 
 class _Timestamp(str):
     """Marks a scalar that YAML 1.1 reads as a date or time."""
+
+
+class _LongNumber(str):
+    """Marks a scalar that YAML 1.1 reads as an integer too long to show."""
 
 
 def _int_11(text: str) -> int:
@@ -126,13 +151,15 @@ def _float_11(text: str) -> float:
 def _describe(value: Any) -> str:
     if isinstance(value, _Timestamp):
         return "a date"
+    if isinstance(value, _LongNumber):
+        return "a number too long to show"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if value is None:
         return "null"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
-    return f'the string "{value}"'
+    return f'the string "{brief(value)}"'
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -145,7 +172,7 @@ def _ambiguity(text: str, value: Any) -> str | None:
     if _same(old, value) and not isinstance(old, _Timestamp):
         return None
     return (
-        f"{text} is {_describe(value)} in YAML 1.2 but {_describe(old)} in YAML 1.1 "
+        f"{brief(text)} is {_describe(value)} in YAML 1.2 but {_describe(old)} in YAML 1.1 "
         "(PyYAML, older js-yaml)"
     )
 
@@ -168,16 +195,17 @@ def _scalar_value(event: Any) -> Any:
     if wanted is None:
         raise _Invalid(f"the YAML tag {_short_tag(tag)} is not allowed: a request holds plain data")
     if not isinstance(value, wanted) or (kind != "bool" and isinstance(value, bool)):
-        raise _Invalid(f"{text!r} is not a valid {_short_tag(tag)} value")
-    return float(value) if kind == "float" else value
+        raise _Invalid(f"{brief(text)!r} is not a valid {_short_tag(tag)} value")
+    if kind == "float" and type(value) is int:
+        try:
+            return float(value)
+        except OverflowError:  # as a plain 1e400 reads: infinite
+            return float("inf") if value > 0 else float("-inf")
+    return value
 
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
-
-
-def _span(start: Any, end: Any) -> tuple[int, int, int, int]:
-    return start.line + 1, start.column + 1, end.line + 1, end.column + 1
 
 
 # A plain scalar that starts otherwise, and is not a short word starting with one of these
@@ -203,7 +231,7 @@ def _key_name(key: Any) -> str:
 class _Frame:
     """An open mapping or sequence while its events arrive."""
 
-    __slots__ = ("value", "is_map", "path", "anchor", "start_mark", "size", "key", "key_marks")
+    __slots__ = ("value", "is_map", "path", "anchor", "start_mark", "size", "characters", "key", "key_marks")
 
     def __init__(self, value: Any, path: Path, anchor: str | None, start_mark: Any) -> None:
         self.value = value
@@ -212,6 +240,7 @@ class _Frame:
         self.anchor = anchor
         self.start_mark = start_mark
         self.size = 1
+        self.characters = 0
         self.key: Any = None
         self.key_marks: tuple[Any, Any] | None = None  # the key's marks, while its value is awaited
 
@@ -234,8 +263,9 @@ class _Document:
         self.value: Any = None
         self.problems: list[Problem] = []
         self.positions: Positions | None = {} if with_positions else None
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # value, size, characters
         self.size = 0
+        self.aliased_characters = 0
 
 
 def read_yaml(text: str, with_positions: bool = False) -> list[_Document]:
@@ -244,14 +274,15 @@ def read_yaml(text: str, with_positions: bool = False) -> list[_Document]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     parser = CParser(text)
+    builder = _Builder(text, with_positions)
     try:
-        return _Builder(with_positions).run(parser)
+        return builder.run(parser)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or "the text is not valid YAML"
         if error.context:
             message += f" ({error.context})"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = builder.place(mark) if mark else (1, 1)
         raise YamlError(message, line, column) from None
     except YAMLError as error:
         raise _reader_error(text, error) from None
@@ -263,24 +294,46 @@ def _reader_error(text: str, error: Exception) -> YamlError:
     position = getattr(error, "position", None)
     message = str(getattr(error, "reason", "") or error).split("\n")[0]
     if isinstance(position, int):
-        from .text import LineIndex
-
         return YamlError(message, *LineIndex(text).position(position))
     return YamlError(message, 1, 1)
 
 
-def _error_at(message: str, mark: Any) -> YamlError:
-    return YamlError(message, mark.line + 1, mark.column + 1)
+def _error_at(message: str, mark: Any) -> Exception:
+    """An error of ours at a parser mark, placed by ``read_yaml`` like the parser's own errors."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    return MarkedYAMLError(problem=message, problem_mark=mark)
+
+
+_MERGE_KEY = (
+    "<< is a plain key in YAML 1.2, which kling-lint reads, but a merge key in YAML 1.1 "
+    "(PyYAML, js-yaml): kling-lint merges nothing here, other tools would"
+)
 
 
 class _Builder:
     """Turns parser events into documents, one event at a time, with an explicit stack."""
 
-    def __init__(self, with_positions: bool) -> None:
+    def __init__(self, text: str, with_positions: bool) -> None:
+        self.text = text
         self.with_positions = with_positions
         self.documents: list[_Document] = []
         self.doc = _Document(with_positions)
         self.stack: list[_Frame] = []
+
+    @cached_property
+    def _lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    def place(self, mark: Any) -> tuple[int, int]:
+        """The line and column of a parser mark, counted as every loader counts them.
+
+        Not the mark's own line: the parser also breaks lines at a lone CR, NEL and U+2028.
+        """
+        return self._lines.position(mark.index)
+
+    def span(self, start: Any, end: Any) -> tuple[int, int, int, int]:
+        return (*self.place(start), *self.place(end))
 
     def run(self, parser: Any) -> list[_Document]:
         from ruamel.yaml import events
@@ -294,20 +347,27 @@ class _Builder:
             kind = type(event)
             if kind is scalar:
                 text = event.value
-                if not event.style and event.tag is None and is_plain_string(text):
-                    add(text, 1, event.start_mark, event.end_mark, event.anchor)
+                if not event.style and event.tag is None and is_plain_string(text) and text != "<<":
+                    add(text, 1, len(text), event.start_mark, event.end_mark, event.anchor)
                 else:
                     self.scalar(event)
             elif kind in ends:
                 frame = self.stack.pop()
-                add(frame.value, frame.size, frame.start_mark, event.end_mark, frame.anchor)
+                add(frame.value, frame.size, frame.characters, frame.start_mark, event.end_mark, frame.anchor)
             elif kind is mapping or kind is sequence:
                 self.open(event, {} if kind is mapping else [])
             elif kind is alias:
                 if event.anchor not in self.doc.anchors:
                     raise _error_at(f"the alias *{event.anchor} names no anchor", event.start_mark)
-                value, size = self.doc.anchors[event.anchor]
-                add(value, size, event.start_mark, event.end_mark, None)
+                value, size, characters = self.doc.anchors[event.anchor]
+                self.doc.aliased_characters += characters
+                if self.doc.aliased_characters > MAX_ALIASED_CHARACTERS:
+                    raise _error_at(
+                        f"the document's aliases repeat more than {MAX_ALIASED_CHARACTERS:,} characters "
+                        "(a 'billion laughs' file?)",
+                        event.start_mark,
+                    )
+                add(value, size, characters, event.start_mark, event.end_mark, None)
             elif kind is events.DocumentStartEvent:
                 self.doc = _Document(self.with_positions)
             elif kind is events.DocumentEndEvent:
@@ -325,9 +385,11 @@ class _Builder:
             message = _ambiguity(event.value, value)
             if message is not None:
                 self.note_yaml11(event, message)
-        self.add(value, 1, event.start_mark, event.end_mark, event.anchor)
+            elif value == "<<" and self.stack and self.stack[-1].expects_key():
+                self.note_yaml11(event, _MERGE_KEY, "write the keys out instead of merging them")
+        self.add(value, 1, len(event.value), event.start_mark, event.end_mark, event.anchor)
 
-    def note_yaml11(self, event: Any, message: str) -> None:
+    def note_yaml11(self, event: Any, message: str, hint: str | None = None) -> None:
         parent = self.stack[-1] if self.stack else None
         at_key = parent is not None and parent.expects_key()
         path = parent.next_path() + ((event.value,) if at_key else ()) if parent else ()
@@ -336,9 +398,9 @@ class _Builder:
                 "yaml11-ambiguous",
                 path,
                 message,
-                f'quote it ("{event.value}") so that every YAML reader sees the same value',
+                hint or f'quote it ("{brief(event.value)}") so that every YAML reader sees the same value',
                 at_key=at_key,
-                position=_span(event.start_mark, event.end_mark),
+                position=self.span(event.start_mark, event.end_mark),
             )
         )
 
@@ -353,11 +415,11 @@ class _Builder:
         path = self.stack[-1].next_path() if self.stack else ()
         self.stack.append(_Frame(container, path, event.anchor, event.start_mark))
 
-    def add(self, value: Any, size: int, start: Any, end: Any, anchor: str | None) -> None:
+    def add(self, value: Any, size: int, characters: int, start: Any, end: Any, anchor: str | None) -> None:
         """Put a finished value into its parent (or make it the document), counting its size."""
         doc = self.doc
         if anchor is not None:
-            doc.anchors[anchor] = (value, size)
+            doc.anchors[anchor] = (value, size, characters)
         doc.size += size
         if doc.size > MAX_VALUES:
             raise _error_at(
@@ -369,10 +431,11 @@ class _Builder:
         if not stack:
             doc.value = value
             if self.with_positions:
-                doc.positions[()] = Span(None, _span(start, end))
+                doc.positions[()] = Span(None, self.span(start, end))
             return
         parent = stack[-1]
         parent.size += size
+        parent.characters += characters
         if parent.is_map:
             if parent.key_marks is None:  # this value is a key
                 parent.key = value
@@ -384,10 +447,10 @@ class _Builder:
             if not self.set_entry(parent, key_marks, value):
                 return
             if path is not None:
-                doc.positions[path] = Span(_span(*key_marks), _span(start, end))
+                doc.positions[path] = Span(self.span(*key_marks), self.span(start, end))
         else:
             if self.with_positions:
-                doc.positions[parent.next_path()] = Span(None, _span(start, end))
+                doc.positions[parent.next_path()] = Span(None, self.span(start, end))
             parent.value.append(value)
 
     def set_entry(self, parent: _Frame, key_marks: tuple[Any, Any], value: Any) -> bool:
@@ -402,7 +465,7 @@ class _Builder:
                     f"the key {name} is not a string; request keys are strings",
                     "quote the key, or remove the entry",
                     at_key=True,
-                    position=_span(*key_marks),
+                    position=self.span(*key_marks),
                 )
             )
             return False
@@ -411,10 +474,10 @@ class _Builder:
                 Problem(
                     "duplicate-key",
                     parent.path + (key,),
-                    f"the key {key!r} appears twice here; only the last value would be sent",
+                    f"the key {brief(key)!r} appears twice here; only the last value would be sent",
                     "remove one of the two entries",
                     at_key=True,
-                    position=_span(*key_marks),
+                    position=self.span(*key_marks),
                 )
             )
         parent.value[key] = value

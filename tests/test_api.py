@@ -1,0 +1,58 @@
+"""The public Python API: what apps that build requests in code rely on."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+import kling_lint
+from kling_lint import Finding, Severity
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_lint_a_dict_gives_findings_without_positions() -> None:
+    findings = kling_lint.lint({"model": "kling-v3-std-silent", "prompt": "a", "duration": 20})
+    assert [(f.rule, f.severity, f.json_path, f.line) for f in findings] == [
+        ("duration-range", Severity.ERROR, "$.duration", None)
+    ]
+
+
+def test_a_valid_dict_has_no_findings() -> None:
+    assert kling_lint.lint({"model": "kling-v3-pro-audio", "prompt": "a lighthouse", "duration": 15}) == []
+
+
+def test_findings_are_immutable_records() -> None:
+    [finding] = kling_lint.lint({"model": "x", "prompt": "a"})
+    assert isinstance(finding, Finding)
+    with pytest.raises(AttributeError):
+        finding.rule = "other"  # type: ignore[misc]
+
+
+def test_lint_text_and_lint_file_place_findings(tmp_path: pathlib.Path) -> None:
+    text = "model: kling-v3-std-silent\nprompt: a\nduration: 20\n"
+    [from_text] = kling_lint.lint_text(text, "r.yaml")
+    path = tmp_path / "r.yaml"
+    path.write_text(text)
+    [from_file] = kling_lint.lint_file(path)
+    assert (from_text.line, from_text.column) == (from_file.line, from_file.column) == (3, 11)
+    assert from_file.file == str(path)
+
+
+def test_lint_file_on_a_missing_file_is_one_unreadable_finding(tmp_path: pathlib.Path) -> None:
+    [finding] = kling_lint.lint_file(tmp_path / "nope.json")
+    assert finding.rule == "unreadable" and "no such file" in finding.message
+
+
+def test_workers_give_exactly_what_one_process_gives() -> None:
+    serial = list(kling_lint.lint_paths([str(EXAMPLES)], jobs=1))
+    parallel = list(kling_lint.lint_paths([str(EXAMPLES)], jobs=2))
+    assert len(serial) > 40
+    assert serial == parallel
+
+
+def test_rules_are_public() -> None:
+    assert kling_lint.RULES["duration-range"].severity is Severity.ERROR
+    with pytest.raises(AttributeError):
+        kling_lint.no_such_name  # noqa: B018
