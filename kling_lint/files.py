@@ -99,14 +99,18 @@ def _read_file(path: str, max_bytes: int) -> bytes:
             raise Unreadable(path, _NOT_REGULAR)
         if info.st_size > max_bytes:
             raise Unreadable(path, f"{_size(info.st_size)}, larger than the {_size(max_bytes)} limit (raise it with --max-bytes)")
+        # Ask for the size stat gives, plus one byte to see a file that grew meanwhile: a larger
+        # request would make os.read allocate (and the kernel zero) a buffer that size each time.
         chunks = []
         remaining = max_bytes + 1
+        wanted = min(info.st_size + 1, remaining)
         while remaining > 0:
-            chunk = os.read(handle, min(remaining, 1 << 20))
+            chunk = os.read(handle, wanted)
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
+            wanted = min(1 << 20, remaining)
         return b"".join(chunks)
     except OSError as error:
         raise Unreadable(path, _reason(error)) from None
