@@ -12,17 +12,20 @@ SCHEMA_FILE = "kling-v3-video-request.schema.json"
 
 def schema_path() -> str:
     """Where the schema file is: inside the installed package, or schema/ of a source checkout."""
-    try:
-        import kling_lint.schema as installed
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    installed = os.path.join(package, "schema", SCHEMA_FILE)
+    if os.path.isfile(installed):  # a regular install: no import machinery needed
+        return installed
+    try:  # an editable install maps kling_lint.schema onto the repository's schema/
+        import kling_lint.schema as mapped
 
-        for folder in installed.__path__:
+        for folder in mapped.__path__:
             candidate = os.path.join(folder, SCHEMA_FILE)
             if os.path.isfile(candidate):
                 return candidate
     except ImportError:
         pass
-    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.path.join(here, "schema", SCHEMA_FILE)
+    return os.path.join(os.path.dirname(package), "schema", SCHEMA_FILE)
 
 
 @cache
