@@ -46,7 +46,7 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> 
 def lint_value(request: Any, name: str = "<request>") -> list[Finding]:
     """Findings for an in-memory request: no file, so no positions."""
     return [
-        Finding(p.rule, RULES[p.rule].severity if p.rule in RULES else RULES["syntax"].severity,
+        Finding(p.rule, RULES[p.rule].severity,
                 _shown(p.message), _shown(p.hint), _shown(format_path(p.path)), name, None, None)
         for p in check(request)
     ]
@@ -109,10 +109,9 @@ def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]
 def _place(problem: Problem, positions: Positions, lines: _Lines, name: str) -> Finding:
     line, column, end_line, end_column = _region(problem, positions)
     snippet, offset = _snippet(lines.line_text(line), column)
-    rule = RULES.get(problem.rule)
     return Finding(
         rule=problem.rule,
-        severity=rule.severity if rule else RULES["syntax"].severity,
+        severity=RULES[problem.rule].severity,
         message=_shown(problem.message),
         hint=_shown(problem.hint),
         json_path=_shown(format_path(problem.path)),
