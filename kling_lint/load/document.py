@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ..findings import Path, Problem
@@ -29,7 +29,7 @@ class Span(NamedTuple):
     value: Region
 
 
-Positions = dict[Path, Span]
+Positions = Mapping[Path, Span]  # a dict, or a view that places offsets on demand
 
 
 def too_deep_message() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..findings import Path, Problem
@@ -202,10 +203,25 @@ def duplicate_problems(duplicates: list[tuple[Path, tuple[int, int]]], index: An
 
 
 def positions(regions: dict[Path, tuple[Any, tuple[int, int]]], index: Any) -> Positions:
-    """Offsets from ``scan`` to line:column spans."""
-    place = index.position
-    out: Positions = {}
-    for path, (key, value) in regions.items():
+    """Offsets from ``scan`` as line:column spans, converted only for the paths looked up."""
+    return _Placed(regions, index)
+
+
+class _Placed(Mapping):
+    """A read-only path -> Span map over ``scan``'s offsets; a finding needs a few of them."""
+
+    def __init__(self, regions: dict[Path, tuple[Any, tuple[int, int]]], index: Any) -> None:
+        self._regions = regions
+        self._place = index.position
+
+    def __getitem__(self, path: Path) -> Span:
+        key, value = self._regions[path]
+        place = self._place
         key_span = (*place(key[0]), *place(key[1])) if key else None
-        out[path] = Span(key_span, (*place(value[0]), *place(value[1])))
-    return out
+        return Span(key_span, (*place(value[0]), *place(value[1])))
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._regions)
+
+    def __len__(self) -> int:
+        return len(self._regions)
