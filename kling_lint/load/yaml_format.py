@@ -458,27 +458,16 @@ class _Builder:
         key = parent.key
         if type(key) is not str:
             name = _key_name(key)
-            self.doc.problems.append(
-                Problem(
-                    "type-mismatch",
-                    parent.path + (name,),
-                    f"the key {name} is not a string; request keys are strings",
-                    "quote the key, or remove the entry",
-                    at_key=True,
-                    position=self.span(*key_marks),
-                )
-            )
+            self.key_problem("type-mismatch", parent.path + (name,), key_marks,
+                             f"the key {name} is not a string; request keys are strings",
+                             "quote the key, or remove the entry")
             return False
         if key in parent.value:
-            self.doc.problems.append(
-                Problem(
-                    "duplicate-key",
-                    parent.path + (key,),
-                    f"the key {brief(key)!r} appears twice here; only the last value would be sent",
-                    "remove one of the two entries",
-                    at_key=True,
-                    position=self.span(*key_marks),
-                )
-            )
+            self.key_problem("duplicate-key", parent.path + (key,), key_marks,
+                             f"the key {brief(key)!r} appears twice here; only the last value would be sent",
+                             "remove one of the two entries")
         parent.value[key] = value
         return True
+
+    def key_problem(self, rule: str, path: Path, key_marks: tuple[Any, Any], message: str, hint: str) -> None:
+        self.doc.problems.append(Problem(rule, path, message, hint, at_key=True, position=self.span(*key_marks)))
