@@ -29,6 +29,11 @@ class Unreadable(Exception):
         self.name = name
 
 
+def printable(path: str) -> str:
+    """A path as output shows it: bytes that are not UTF-8 (kept by Python as surrogates) escaped."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def discover(arguments: list[str]) -> Iterator[Source | Unreadable]:
     """The request files named by ``arguments``: files as given, directories searched.
 
@@ -45,11 +50,11 @@ def discover(arguments: list[str]) -> Iterator[Source | Unreadable]:
                 found = True
                 yield source
             if not found:
-                yield Unreadable(argument, "no request files (*.json, *.jsonl, *.yaml, *.yml) in this directory")
+                yield Unreadable(printable(argument), "no request files (*.json, *.jsonl, *.yaml, *.yml) in this directory")
         elif os.path.lexists(argument):
-            yield Source(argument, argument)
+            yield Source(printable(argument), argument)
         else:
-            yield Unreadable(argument, "no such file or directory")
+            yield Unreadable(printable(argument), "no such file or directory")
 
 
 def _walk(top: str) -> Iterator[Source | Unreadable]:
@@ -57,7 +62,7 @@ def _walk(top: str) -> Iterator[Source | Unreadable]:
     for folder, subfolders, names in os.walk(top, onerror=failures.append):
         while failures:  # a folder that could not be listed (os.walk reports it before moving on)
             error = failures.pop(0)
-            yield Unreadable(error.filename or folder, _reason(error))
+            yield Unreadable(printable(error.filename or folder), _reason(error))
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(names):
             if name.startswith("."):
@@ -65,9 +70,9 @@ def _walk(top: str) -> Iterator[Source | Unreadable]:
             dot = name.rfind(".")
             if dot > 0 and name[dot:].lower() in SUFFIXES:
                 path = os.path.join(folder, name)
-                yield Source(path, path)
+                yield Source(printable(path), path)
     for error in failures:
-        yield Unreadable(error.filename or top, _reason(error))
+        yield Unreadable(printable(error.filename or top), _reason(error))
 
 
 def read(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

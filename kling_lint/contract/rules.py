@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from ..findings import Path, Problem
 from ..redact import SECRET
 from .registry import ERROR, RULES, WARNING, code_rule, reader_rule, schema_rule
-from .words import expected_types, field, kind, show
+from .words import expected_types, field, key_name, kind, show
 
 MODELS = ("kling-v3-std-silent", "kling-v3-std-audio", "kling-v3-pro-silent", "kling-v3-pro-audio")
 ASPECT_RATIOS = ("16:9", "9:16", "1:1")
@@ -96,7 +96,7 @@ def unknown_key(error: SchemaError) -> Words:
     place = {"top": "at the top level", "extra_body": "in extra_body", "shot": "in a shot"}[where]
     from .suggest import suggest_key
 
-    return f"{key} is not a known key {place}", suggest_key(str(key), where)
+    return f"{key_name(str(key))} is not a known key {place}", suggest_key(str(key), where)
 
 
 @schema_rule("model-missing", ERROR, ((), {"required"}))

@@ -28,6 +28,11 @@ def field(path: Path) -> str:
     return text or "the request"
 
 
+def key_name(key: str) -> str:
+    """A key as a message names it: as written when short and printable, else shortened and quoted."""
+    return key if len(key) <= _SHOWN_CHARACTERS and key.isprintable() else show(key)
+
+
 def kind(value: Any) -> str:
     """The JSON type of a value, in words."""
     if value is None:
