@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from ..findings import Problem
-from .document import MAX_DEPTH, Document, LoadedFile, Positions, Span
+from .document import Document, LoadedFile, Positions, Span
 from .text import DecodeError, LineIndex, decode
 
 __all__ = ["Document", "LoadedFile", "Positions", "Span", "format_of", "load", "SUFFIXES"]
@@ -44,8 +44,6 @@ def _syntax(message: str, line: int, column: int) -> Problem:
 def _load_json(text: str) -> LoadedFile:
     from . import json_format
 
-    if text.count("{") + text.count("[") > MAX_DEPTH:
-        return _scan_json(text)  # possibly too deep: the scanner measures depth, json.loads does not
     try:
         value = json_format.fast_load(text)
     except Exception:  # noqa: BLE001 - any failure: let the scanner say what and where
@@ -91,8 +89,6 @@ def _load_jsonl(text: str) -> LoadedFile:
         if not line.strip():
             continue
         try:
-            if line.count("{") + line.count("[") > MAX_DEPTH:
-                raise ValueError("possibly too deep")
             value = json_format.fast_load(line)
         except Exception:  # noqa: BLE001 - as in _load_json
             scanned = _scan_json(line, base, text, index())

@@ -51,7 +51,23 @@ def fast_load(text: str) -> Any:
     Raises for anything unusual (syntax, NaN, duplicates, too deep, huge numbers) without
     saying where: the caller then runs ``scan``, which does.
     """
-    return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+    value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+    if text.count("{") + text.count("[") > MAX_DEPTH and _deeper_than(value, MAX_DEPTH):
+        raise ValueError("nested too deeply")  # the scanner says where
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` levels; iterative, as deep data may be."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if type(item) is dict or type(item) is list:
+            if depth > limit:
+                return True
+            children = item.values() if type(item) is dict else item
+            stack.extend((child, depth + 1) for child in children if type(child) in (dict, list))
+    return False
 
 
 class _Open:
