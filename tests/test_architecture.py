@@ -98,8 +98,14 @@ def test_an_invalid_file_is_explained_without_jsonschema(tmp_path: pathlib.Path)
     assert not {m for m in _modules_loaded_by(code) if m.startswith("jsonschema")}
 
 
+def _spec() -> str:
+    if not SPEC.exists():  # CI and developers have shared/ beside the checkout; a bare clone may not
+        pytest.skip(f"{SPEC} is not beside this checkout")
+    return SPEC.read_text(encoding="utf-8")
+
+
 def test_registry_ids_are_exactly_the_spec_ids_plus_unreadable() -> None:
-    spec = SPEC.read_text(encoding="utf-8")
+    spec = _spec()
     table_ids = set(re.findall(r"^\| `([a-z0-9-]+)` \| (?:error|warning) \|", spec, flags=re.M))
     file_ids = {"syntax", "duplicate-key", "yaml11-ambiguous", "type-mismatch"}
     assert file_ids <= set(re.findall(r"`([a-z0-9-]+)`", spec))
@@ -107,7 +113,7 @@ def test_registry_ids_are_exactly_the_spec_ids_plus_unreadable() -> None:
 
 
 def test_registry_severities_match_the_spec() -> None:
-    spec = SPEC.read_text(encoding="utf-8")
+    spec = _spec()
     for rule_id, severity in re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning) \|", spec, flags=re.M):
         assert RULES[rule_id].severity.value == severity, rule_id
 
