@@ -51,10 +51,8 @@ def discover(arguments: list[str]) -> Iterator[Source | Unreadable]:
                 yield source
             if not found:
                 yield Unreadable(printable(argument), "no request files (*.json, *.jsonl, *.yaml, *.yml) in this directory")
-        elif os.path.lexists(argument):
+        else:  # a missing file is reported when it is read, with the system's reason
             yield Source(printable(argument), argument)
-        else:
-            yield Unreadable(printable(argument), "no such file or directory")
 
 
 def _walk(top: str) -> Iterator[Source | Unreadable]:
