@@ -7,14 +7,13 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from .contract import RULES, check
 from .findings import Finding, Path, Problem, format_path
 from .load import LoadedFile, Positions, format_of, load
 from .load.text import LineIndex
-from .redact import SECRET, TOKEN_VARIABLE, redact
+from .redact import redact
 
 SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 
@@ -81,15 +80,8 @@ class _Lines:
 
     def line_text(self, line: int) -> str:
         if line not in self.masked:
-            self.masked[line] = _mask(self.index.line_text(line))
+            self.masked[line] = redact(self.index.line_text(line), keep_length=True)
         return self.masked[line]
-
-
-def _mask(text: str) -> str:
-    token = os.environ.get(TOKEN_VARIABLE, "")
-    if len(token) >= 8:  # as redact() does
-        text = text.replace(token, "*" * len(token))
-    return SECRET.sub(lambda match: match.group()[:3] + "*" * (len(match.group()) - 3), text)
 
 
 def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]:

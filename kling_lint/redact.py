@@ -15,9 +15,17 @@ def _mask(match: re.Match[str]) -> str:
     return "Bearer ****" if text.startswith("Bearer") else text[:3] + "****"
 
 
-def redact(text: str) -> str:
-    """``text`` with every token-like string, and the value of $KLING_API_KEY, masked."""
+def _mask_in_place(match: re.Match[str]) -> str:
+    text = match.group()
+    return text[:3] + "*" * (len(text) - 3)
+
+
+def redact(text: str, keep_length: bool = False) -> str:
+    """``text`` with every token-like string, and the value of $KLING_API_KEY, masked.
+
+    ``keep_length`` masks character for character, so that columns in a source line still match.
+    """
     token = os.environ.get(TOKEN_VARIABLE, "")
     if len(token) >= 8 and token in text:
-        text = text.replace(token, "****")
-    return SECRET.sub(_mask, text)
+        text = text.replace(token, "*" * len(token) if keep_length else "****")
+    return SECRET.sub(_mask_in_place if keep_length else _mask, text)
