@@ -69,6 +69,15 @@ class Summary(NamedTuple):
     unreadable: int = 0
 
 
+# A key or value quoted in a message is cut to this many characters: the file already holds it.
+SHOWN_CHARACTERS = 40
+
+
+def brief(text: str) -> str:
+    """``text`` for a message, a very long one cut to SHOWN_CHARACTERS and an ellipsis."""
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
+
+
 def format_path(path: Path) -> str:
     """("extra_body", "multi_prompt", 0) -> "$.extra_body.multi_prompt[0]"."""
     out = ["$"]

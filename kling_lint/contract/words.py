@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..findings import Path
+from ..findings import SHOWN_CHARACTERS, Path, brief
 from ..redact import redact
-
-_SHOWN_CHARACTERS = 40
 
 TYPE_WORDS = {
     "string": "a string",
@@ -30,7 +28,7 @@ def field(path: Path) -> str:
 
 def key_name(key: str) -> str:
     """A key as a message names it: as written when short and printable, else shortened and quoted."""
-    return key if len(key) <= _SHOWN_CHARACTERS and key.isprintable() else show(key)
+    return key if len(key) <= SHOWN_CHARACTERS and key.isprintable() else show(key)
 
 
 def kind(value: Any) -> str:
@@ -59,11 +57,9 @@ def show(value: Any) -> str:
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return {True: "NaN"}.get(value != value, "Infinity" if value > 0 else "-Infinity")
     if isinstance(value, (int, float)):
-        text = repr(value)
-        return text if len(text) <= _SHOWN_CHARACTERS else text[:_SHOWN_CHARACTERS] + "…"
+        return brief(repr(value))
     if isinstance(value, str):
-        value = redact(value)
-        text = value if len(value) <= _SHOWN_CHARACTERS else value[:_SHOWN_CHARACTERS] + "…"
+        text = brief(redact(value))
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
     if isinstance(value, list):
         return f"a list of {len(value)}"

@@ -15,8 +15,6 @@ MAX_DEPTH = 100
 MAX_VALUES = 100_000
 # The same through long strings: aliases may add this many characters to a document, no more.
 MAX_ALIASED_CHARACTERS = 1_000_000
-# A key or value quoted in a message is cut to this many characters.
-SHOWN_CHARACTERS = 40
 
 # 1-based (line, column, end_line, end_column), end exclusive.
 Region = tuple[int, int, int, int]
@@ -34,11 +32,6 @@ Positions = Mapping[Path, Span]  # a dict, or a view that places offsets on dema
 
 def too_deep_message() -> str:
     return f"the data is nested more than {MAX_DEPTH} levels deep; a request is never this deep"
-
-
-def brief(text: str) -> str:
-    """``text`` for a message: a very long key or value is cut, since the file already holds it."""
-    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
 
 
 class Document:

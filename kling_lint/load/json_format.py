@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..findings import Path, Problem
+from ..findings import Path, Problem, brief
 from .document import MAX_DEPTH, Positions, Span, too_deep_message
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -209,7 +209,7 @@ def duplicate_problems(duplicates: list[tuple[Path, tuple[int, int]]], index: An
             Problem(
                 "duplicate-key",
                 path,
-                f"the key {path[-1]!r} appears twice here; JSON readers keep only the last value",
+                f"the key {brief(str(path[-1]))!r} appears twice here; JSON readers keep only the last value",
                 "remove one of the two entries",
                 at_key=True,
                 position=(line, column, end_line, end_column),

@@ -13,8 +13,8 @@ import re
 from functools import cached_property
 from typing import Any
 
-from ..findings import Path, Problem
-from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Positions, Span, brief, too_deep_message
+from ..findings import Path, Problem, brief
+from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Positions, Span, too_deep_message
 from .text import LineIndex
 
 _CORE = "tag:yaml.org,2002:"
