@@ -403,9 +403,10 @@ def duration_as_string(request: Any) -> Iterator[Problem]:
     for number, shot in enumerate(_shots(request) or []):
         places.append((MULTI_PROMPT + (number, "duration"), _get(shot, "duration")))
     for path, value in places:
-        if not isinstance(value, str) or seconds(value) is None:
+        number = seconds(value) if isinstance(value, str) else None
+        if number is None:
             continue
-        if path == ("duration",) and _valid_total(request) is None or seconds(value) < 1:
+        if number < 1 or (path == ("duration",) and _valid_total(request) is None):
             continue  # out of range: duration-range or shot-duration says so
         yield Problem("duration-as-string", path, f"{field(path)} is the string {show(value)}, not a number", f"write {field(path)}: {value} without quotes")
 
