@@ -1,3 +1,3 @@
-from kling_lint.cli import main
+from kling_lint.entry import main
 
-main(prog_name="kling-lint")
+main()

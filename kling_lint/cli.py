@@ -2,20 +2,18 @@
 
 Only click and the standard library are imported at module level; each command imports what
 it needs when it runs, so ``kling-lint --help`` and a check of valid JSON files never load
-jsonschema or the YAML parser.
+jsonschema or the YAML parser. The console script enters through ``entry``, which runs the
+plain ``kling-lint check FILE...`` call without importing this module at all.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
 from . import __version__
-
-FORMAT_NAMES = ("text", "json", "github", "sarif")  # kept in step with report.FORMATS by a test
-DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # kept in step with files.DEFAULT_MAX_BYTES by a test
+from .run import COLOR_CHOICES, DEFAULT_MAX_BYTES, FORMAT_NAMES, run_check
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,34 +27,14 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
-@click.option("--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one a core for large batches).")
 def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None) -> None:
     """Check request files and directories; "-" reads standard input.
 
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read.
     """
-    from .api import lint_paths
-    from .findings import Severity, Summary
-    from .report import reporter
-
-    out = sys.stdout
-    context = {}
-    if output_format == "sarif":  # SARIF describes the rules that fired and the tool's version
-        from .contract import RULES
-
-        context = {"rules": RULES, "version": __version__}
-    report = reporter(output_format, out, _use_color(color, out), **context)
-    files = errors = warnings = unreadable = 0
-    for result in lint_paths(paths, max_bytes, jobs):
-        files += result.readable
-        unreadable += not result.readable
-        errors += sum(f.severity is Severity.ERROR for f in result.findings)
-        warnings += sum(f.severity is Severity.WARNING for f in result.findings)
-        report.file(result.name, result.findings)
-    report.finish(Summary(files, errors, warnings, unreadable))
-    out.flush()
-    sys.exit(2 if unreadable else 1 if errors or (strict and warnings) else 0)
+    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs))
 
 
 @main.command()
@@ -82,11 +60,3 @@ def rules(rule_id: str | None, markdown: bool) -> None:
     if rule.details:
         click.echo(rule.details)
 
-
-def _use_color(choice: str, stream: object) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())

@@ -1,0 +1,38 @@
+"""The console script (and ``python -m kling_lint``).
+
+pre-commit runs ``kling-lint check FILE...`` on every commit, and importing click alone takes
+about 30 ms of the 70 ms such a check may cost. So that one call, a ``check`` followed by
+nothing but file names, runs here without click, with the command's defaults. Any other
+command line (an option, ``--help``, a mistake) goes to the click CLI in ``cli``.
+tests/test_entry.py holds the shortcut to click's reading of the same command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def plain_check_paths(arguments: Sequence[str]) -> list[str] | None:
+    """The paths of ``check PATH...`` when every argument after ``check`` is a path, else None.
+
+    A path is anything click would not take for an option: ``-`` (standard input), or an
+    argument that does not start with ``-``.
+    """
+    if len(arguments) < 2 or arguments[0] != "check":
+        return None
+    paths = list(arguments[1:])
+    if all(path == "-" or not path.startswith("-") for path in paths):
+        return paths
+    return None
+
+
+def main() -> None:
+    paths = plain_check_paths(sys.argv[1:])
+    if paths is not None:
+        from .run import run_check
+
+        sys.exit(run_check(paths))
+    from .cli import main as click_main
+
+    click_main(prog_name="kling-lint")
