@@ -177,6 +177,17 @@ def _ambiguity(text: str, value: Any) -> str | None:
     )
 
 
+def plain_reading(text: str) -> tuple[Any, str | None]:
+    """The value of an untagged plain scalar, and a message when YAML 1.1 reads it otherwise.
+
+    Raises ``ValueError`` for a number too long to show.
+    """
+    if is_plain_string(text):
+        return text, None
+    value = resolve_plain(text)
+    return value, _ambiguity(text, value)
+
+
 def _scalar_value(event: Any) -> Any:
     """The value of a scalar event, honouring the standard tags and nothing else."""
     tag = event.tag
@@ -377,16 +388,15 @@ class _Builder:
 
     def scalar(self, event: Any) -> None:
         """A scalar off the shortcut: typed, tagged, quoted or possibly ambiguous."""
+        plain = not event.style and event.tag is None
         try:
-            value = _scalar_value(event)
+            value, message = plain_reading(event.value) if plain else (_scalar_value(event), None)
         except _Invalid as error:
             raise _error_at(str(error), event.start_mark) from None
-        if not event.style and event.tag is None:
-            message = _ambiguity(event.value, value)
-            if message is not None:
-                self.note_yaml11(event, message)
-            elif value == "<<" and self.stack and self.stack[-1].expects_key():
-                self.note_yaml11(event, _MERGE_KEY, "write the keys out instead of merging them")
+        if message is not None:
+            self.note_yaml11(event, message)
+        elif plain and value == "<<" and self.stack and self.stack[-1].expects_key():
+            self.note_yaml11(event, _MERGE_KEY, "write the keys out instead of merging them")
         self.add(value, 1, len(event.value), event.start_mark, event.end_mark, event.anchor)
 
     def note_yaml11(self, event: Any, message: str, hint: str | None = None) -> None:
