@@ -93,13 +93,13 @@ def test_the_shortcut_prints_and_exits_as_click_does(paths: list[str]) -> None:
     assert "Traceback" not in shortcut.stderr
 
 
-def test_a_plain_check_does_not_import_click(tmp_path: Path) -> None:
+def test_a_plain_check_of_a_simple_yaml_file_imports_neither_click_nor_the_yaml_parser(tmp_path: Path) -> None:
     request = tmp_path / "ok.yaml"
     request.write_text("model: kling-v3-std-silent\nprompt: a lighthouse at dusk\n", encoding="utf-8")
     code = (
         "import sys\nfrom kling_lint.entry import main\nsys.argv = ['kling-lint', 'check', sys.argv[1]]\n"
         "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
-        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('click', 'jsonschema'))), file=sys.stderr)"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('click', 'jsonschema', 'ruamel', '_ruamel_yaml'))), file=sys.stderr)"
     )
     loaded = subprocess.run([sys.executable, "-c", code, str(request)], capture_output=True, text=True, check=True)
     assert loaded.stdout == "no problems in 1 file\n"
