@@ -2,7 +2,7 @@
 
 The law, for any text: ``read_simple_yaml`` answers None, or the full reader reads the same
 single document from the text, without a problem to report (no duplicate key, no YAML 1.1
-ambiguity), to the same value, type for type. Texts come from a writer that picks styles at
+ambiguity), to the same value, type for type, with the same positions for every key and value. Texts come from a writer that picks styles at
 random (plain, quoted, folded and literal scalars, comments, blank lines, indentation, ``---``,
 CRLF), from ruamel.yaml's own dumper, from line-level mutations of the examples, and from
 lines of YAML fragments. Other tests check that the usual files are indeed read here.
@@ -41,16 +41,18 @@ def strict(value: Any) -> Any:
 
 
 def assert_agrees(text: str) -> None:
-    simple = read_simple_yaml(text)
+    positions: dict = {}
+    simple = read_simple_yaml(text, positions)
     event(f"read by the line reader: {simple is not None}")
     if simple is None:
         return
     try:
-        documents = read_yaml(text)
+        documents = read_yaml(text, with_positions=True)
     except YamlError as error:
         raise AssertionError(f"the line reader read {simple!r}; the full reader refuses: {error}") from None
     assert [doc.problems for doc in documents] == [[]], documents[0].problems if documents else "no document"
     assert strict(simple) == strict([documents[0].value])
+    assert positions == documents[0].positions
 
 
 # ---------------------------------------------------------------- a writer of many styles

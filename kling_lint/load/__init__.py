@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from ..findings import Problem
+from ..findings import Path, Problem
 from .document import Document, LoadedFile, Positions, Span
 from .text import DecodeError, LineIndex, decode
 
@@ -108,28 +108,26 @@ def _load_yaml(text: str) -> LoadedFile:
 
     simple = yaml_simple.read_simple_yaml(text)  # the usual file, without the YAML parser's import
     if simple is not None:
-        requests: list[tuple[Any, list[Problem]]] = [(value, []) for value in simple]
-    else:
-        from . import yaml_format
+        def locate_simple() -> Positions:
+            positions: dict[Path, Span] = {}
+            yaml_simple.read_simple_yaml(text, positions)
+            return positions
 
-        try:
-            built = yaml_format.read_yaml(text)
-        except yaml_format.YamlError as error:
-            return LoadedFile(text, [], _syntax(str(error), error.line, error.column))
-        if not built:
-            return LoadedFile(text, [], _syntax("the file holds no request: it is empty or only comments", 1, 1))
-        requests = [(doc.value, doc.problems) for doc in built]
+        return LoadedFile(text, [Document(value, [], locate_simple) for value in simple])
+    from . import yaml_format
+
+    try:
+        built = yaml_format.read_yaml(text)
+    except yaml_format.YamlError as error:
+        return LoadedFile(text, [], _syntax(str(error), error.line, error.column))
+    if not built:
+        return LoadedFile(text, [], _syntax("the file holds no request: it is empty or only comments", 1, 1))
     cache: dict[str, Any] = {}
 
     def locate_in(number: int) -> Positions:
-        from . import yaml_format
-
         if "all" not in cache:  # one positioned read serves every document of the file
             cache["all"] = yaml_format.read_yaml(text, with_positions=True)
         return cache["all"][number].positions
 
-    documents = [
-        Document(value, problems, (lambda n=n: locate_in(n)))
-        for n, (value, problems) in enumerate(requests)
-    ]
+    documents = [Document(doc.value, doc.problems, (lambda n=n: locate_in(n))) for n, doc in enumerate(built)]
     return LoadedFile(text, documents)

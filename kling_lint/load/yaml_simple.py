@@ -5,11 +5,15 @@ Most request files are a block mapping of ``key: value`` lines, nested by indent
 ruamel.yaml's import (about 15 ms, a fifth of the time such a check may take) and reads faster
 than the C parser's event stream does.
 
-Anything else (a flow collection, a block or multi-line scalar, an anchor, an alias, a tag,
-several documents, a tab, a key seen twice, a scalar that YAML 1.1 reads otherwise) makes
+Anything else (a flow collection, a multi-line plain or quoted scalar, an anchor, an alias, a
+tag, several documents, a tab, a key seen twice, a scalar that YAML 1.1 reads otherwise) makes
 ``read_simple_yaml`` answer None, and the file goes to the full reader in ``yaml_format``. So
 this reader never has to be right about hard YAML, only to recognise easy YAML: a test holds
-it to the full reader's value on every text it accepts.
+it to the full reader's value, and to its positions, on every text it accepts.
+
+Positions follow the YAML parser's marks: a scalar spans its text (quotes included, a block
+scalar up to the line after it); a block mapping or list spans from its first key or dash to
+the next key or dash after it (or the end of the text).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..findings import Path
+from .document import Span
 from .yaml_format import plain_reading
 
 # A character that YAML refuses or treats specially (tab, CR, NEL, LS, PS, BOM, controls,
@@ -24,7 +30,7 @@ from .yaml_format import plain_reading
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 # "key:" at the start of the content, then a space or the end of the line.
-_KEY = re.compile(r"""(?:([A-Za-z0-9_$][A-Za-z0-9_$.\-]*)|"([^"\\]*)"|'([^']*)'):(?: |$)""")
+_KEY = re.compile(r"""(?:([A-Za-z0-9_$][A-Za-z0-9_$.\-]*)|"([^"\\]*)"|'([^']*)')(?=:(?: |$))""")
 _DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _DOCUMENT_START = re.compile(r"---(?: +(?:#.*)?)?")
@@ -48,81 +54,195 @@ class _NotSimple(Exception):
 
 
 _KEY_TOKEN, _ITEM_TOKEN, _SCALAR_TOKEN = 0, 1, 2
-_NESTED = object()  # the value of "key:" when it comes on the following lines
+_NESTED = object()  # the value of "key:" or "-" when it comes on the following lines
 
-# A token: (column, kind, key, value); "- " items and their content share a line.
-Token = tuple[int, int, Any, Any]
+# A token: (line, column, kind, key, key_end, value, value_column, value_end), lines from 1 and
+# columns from 0; value_end is (line, column). "- " items and their content share a line.
+Token = tuple[int, int, int, Any, int, Any, int, tuple[int, int]]
+_NO_END = (0, 0)
 
 
-def read_simple_yaml(text: str) -> list[Any] | None:
-    """The one request of ``text`` when it is simple block YAML, else None."""
+def read_simple_yaml(text: str, positions: dict[Path, Span] | None = None) -> list[Any] | None:
+    """The one request of ``text`` when it is simple block YAML, else None.
+
+    With a ``positions`` dict, it is filled in as the full reader fills its own.
+    """
     try:
-        tokens = _tokens(text)
-        if not tokens or tokens[0][1] != _KEY_TOKEN or tokens[0][0] != 0:
-            return None  # empty, or not a mapping at the left margin
-        value, end = _mapping(tokens, 0, 0, 0)
+        reader = _Reader(text, positions)
+        return [reader.document()]
     except _NotSimple:
         return None
-    return [value] if end == len(tokens) else None
 
 
-def _tokens(text: str) -> list[Token]:
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    if _UNUSUAL.search(text):
-        raise _NotSimple
-    lines = text.split("\n")
-    tokens: list[Token] = []
-    started = False
-    at = 0
-    while at < len(lines):
-        line = lines[at]
-        at += 1
-        content = line.lstrip(" ")
-        if not content or content[0] == "#":
-            continue
-        if line.startswith(("---", "...")):
-            if not started and _DOCUMENT_START.fullmatch(line):
-                started = True
-                continue  # the explicit start of the one document
+class _Reader:
+    def __init__(self, text: str, positions: dict[Path, Span] | None) -> None:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        if _UNUSUAL.search(text):
             raise _NotSimple
-        started = True
-        _line_tokens(line, len(line) - len(content), tokens)
-        column, kind, key, value = tokens[-1]
-        if type(value) is _BlockHeader:
-            value, at = _block_scalar(lines, at, value, column)
-            tokens[-1] = (column, kind, key, value)
-    if len(tokens) > _MAX_TOKENS:
-        raise _NotSimple
-    return tokens
+        self.lines = text.split("\n")
+        self.positions = positions
+        self.tokens: list[Token] = []
+        self._read_lines()
 
+    def document(self) -> dict[str, Any]:
+        tokens = self.tokens
+        if not tokens or tokens[0][2] != _KEY_TOKEN or tokens[0][1] != 0:
+            raise _NotSimple  # empty, or not a mapping at the left margin
+        value, end = self.mapping(0, 0, 0, ())
+        if end != len(tokens):
+            raise _NotSimple
+        if self.positions is not None:
+            self.positions[()] = Span(None, self.region(tokens[0][0], 0, self.end_of(end)))
+        return value
 
-def _line_tokens(line: str, column: int, tokens: list[Token]) -> None:
-    """The tokens of one line from ``column`` on: "- " items, then a key or a scalar."""
-    while line.startswith("-", column) and line[column + 1:column + 2] in (" ", ""):
-        rest = line[column + 1:]
-        content = rest.lstrip(" ")
-        if not content or content[0] == "#":  # the item is on the following lines
-            tokens.append((column, _ITEM_TOKEN, None, _NESTED))
+    # ------------------------------------------------------------ lines to tokens
+
+    def _read_lines(self) -> None:
+        lines = self.lines
+        started = False
+        at = 0
+        while at < len(lines):
+            line = lines[at]
+            at += 1
+            content = line.lstrip(" ")
+            if not content or content[0] == "#":
+                continue
+            if line.startswith(("---", "...")):
+                if not started and _DOCUMENT_START.fullmatch(line):
+                    started = True
+                    continue  # the explicit start of the one document
+                raise _NotSimple
+            started = True
+            self._line_tokens(line, at, len(line) - len(content))
+            token = self.tokens[-1]
+            if type(token[5]) is _BlockHeader:
+                value, at = _block_scalar(lines, at, token[5], token[1])
+                self.tokens[-1] = (*token[:5], value, token[6], (at + 1, 0) if at < len(lines) else self.stream_end())
+        if len(self.tokens) > _MAX_TOKENS:
+            raise _NotSimple
+
+    def _line_tokens(self, line: str, number: int, column: int) -> None:
+        """The tokens of one line from ``column`` on: "- " items, then a key or a scalar."""
+        tokens = self.tokens
+        while line.startswith("-", column) and line[column + 1:column + 2] in (" ", ""):
+            rest = line[column + 1:]
+            content = rest.lstrip(" ")
+            if not content or content[0] == "#":  # the item is on the following lines
+                tokens.append((number, column, _ITEM_TOKEN, None, 0, _NESTED, 0, _NO_END))
+                return
+            tokens.append((number, column, _ITEM_TOKEN, None, 0, None, 0, _NO_END))
+            column += 1 + len(rest) - len(content)
+        match = _KEY.match(line, column)
+        if match is None:
+            value, width = _scalar(line[column:])
+            if type(value) is _BlockHeader:
+                raise _NotSimple  # a block scalar as a list item
+            tokens.append((number, column, _SCALAR_TOKEN, None, 0, value, column, (number, column + width)))
             return
-        tokens.append((column, _ITEM_TOKEN, None, None))
-        column += 1 + len(rest) - len(content)
-    match = _KEY.match(line, column)
-    if match is None:
-        value = _scalar(line[column:])
-        if type(value) is _BlockHeader:
-            raise _NotSimple  # a block scalar as a list item
-        tokens.append((column, _SCALAR_TOKEN, None, value))
-        return
-    if match.end() - column > _MAX_KEY:
-        raise _NotSimple
-    plain, double, single = match.groups()
-    key = _plain(plain) if plain is not None else double if double is not None else single
-    if type(key) is not str:
-        raise _NotSimple
-    rest = line[match.end():].lstrip(" ")
-    value = _NESTED if not rest or rest[0] == "#" else _scalar(rest)
-    tokens.append((column, _KEY_TOKEN, key, value))
+        key_end = match.end()
+        if key_end - column > _MAX_KEY:
+            raise _NotSimple
+        plain, double, single = match.groups()
+        key = _plain(plain) if plain is not None else double if double is not None else single
+        if type(key) is not str:
+            raise _NotSimple
+        rest = line[key_end + 1:]
+        content = rest.lstrip(" ")
+        if not content or content[0] == "#":
+            tokens.append((number, column, _KEY_TOKEN, key, key_end, _NESTED, 0, _NO_END))
+            return
+        value_column = len(line) - len(content)
+        value, width = _scalar(content)
+        tokens.append((number, column, _KEY_TOKEN, key, key_end, value, value_column, (number, value_column + width)))
+
+    def stream_end(self) -> tuple[int, int]:
+        return len(self.lines), len(self.lines[-1])
+
+    # ------------------------------------------------------------ tokens to values
+
+    def end_of(self, at: int) -> tuple[int, int]:
+        """Where a block that ends before token ``at`` ends: where that token starts."""
+        return self.tokens[at][:2] if at < len(self.tokens) else self.stream_end()
+
+    @staticmethod
+    def region(line: int, column: int, end: tuple[int, int]) -> tuple[int, int, int, int]:
+        return line, column + 1, end[0], end[1] + 1
+
+    def mapping(self, at: int, column: int, depth: int, path: Path) -> tuple[dict[str, Any], int]:
+        """The block mapping whose keys start at ``column``, from token ``at``; and where it ends."""
+        if depth > _MAX_NESTING:
+            raise _NotSimple
+        tokens, positions = self.tokens, self.positions
+        mapping: dict[str, Any] = {}
+        while at < len(tokens) and tokens[at][1] == column and tokens[at][2] == _KEY_TOKEN:
+            line, _, _, key, key_end, value, value_column, value_end = tokens[at]
+            if key in mapping:
+                raise _NotSimple  # the full reader reports the duplicate
+            at += 1
+            if value is _NESTED:
+                start = tokens[at][:2] if at < len(tokens) else _NO_END
+                value, at = self.nested(at, column, depth, path + (key,), list_level_with_it=True)
+                value_end = self.end_of(at)
+                line_start, value_column = start
+            else:
+                line_start = line
+            mapping[key] = value
+            if positions is not None:
+                key_region = (line, column + 1, line, key_end + 1)
+                positions[path + (key,)] = Span(key_region, self.region(line_start, value_column, value_end))
+        self.check_end(at, column)
+        return mapping, at
+
+    def nested(self, at: int, column: int, depth: int, path: Path, list_level_with_it: bool) -> tuple[Any, int]:
+        """The value of a "key:" or "-" at ``column`` that starts on the next line.
+
+        A list may sit level with its key, not with its "-".
+        """
+        if at == len(self.tokens):
+            raise _NotSimple  # null
+        _, next_column, kind, *_ = self.tokens[at]
+        if kind == _KEY_TOKEN and next_column > column:
+            return self.mapping(at, next_column, depth + 1, path)
+        if kind == _ITEM_TOKEN and (next_column > column or (list_level_with_it and next_column == column)):
+            return self.sequence(at, next_column, depth + 1, path)
+        raise _NotSimple  # null, or a scalar on the next line
+
+    def sequence(self, at: int, column: int, depth: int, path: Path) -> tuple[list[Any], int]:
+        if depth > _MAX_NESTING:
+            raise _NotSimple
+        tokens, positions = self.tokens, self.positions
+        items: list[Any] = []
+        while at < len(tokens) and tokens[at][1] == column and tokens[at][2] == _ITEM_TOKEN:
+            item_path = path + (len(items),)
+            if tokens[at][5] is _NESTED:
+                at += 1
+                start = tokens[at][:2] if at < len(tokens) else _NO_END
+                item, at = self.nested(at, column, depth, item_path, list_level_with_it=False)
+            else:  # the item's content is on the dash's line
+                line, content_column, kind, _, _, value, _, value_end = tokens[at + 1]
+                if kind == _SCALAR_TOKEN:
+                    items.append(value)
+                    at += 2
+                    if positions is not None:
+                        positions[item_path] = Span(None, self.region(line, content_column, value_end))
+                    continue
+                start = (line, content_column)
+                read = self.mapping if kind == _KEY_TOKEN else self.sequence
+                item, at = read(at + 1, content_column, depth + 1, item_path)
+            items.append(item)
+            if positions is not None:
+                positions[item_path] = Span(None, self.region(*start, self.end_of(at)))
+        self.check_end(at, column)
+        return items, at
+
+    def check_end(self, at: int, column: int) -> None:
+        """A block ends where a line starts left of it; anything else is not simple YAML."""
+        if at < len(self.tokens) and self.tokens[at][1] >= column:
+            _, next_column, kind, *_ = self.tokens[at]
+            # The one exception: a list level with its key ends and the key's mapping goes on.
+            if not (next_column == column and kind == _KEY_TOKEN):
+                raise _NotSimple
 
 
 class _BlockHeader(str):
@@ -179,27 +299,29 @@ def _folded(content: list[str]) -> str:
     return "".join(pieces)
 
 
-def _scalar(text: str) -> Any:
-    """The value of a one-line scalar, given from its first character to the end of the line."""
+def _scalar(text: str) -> tuple[Any, int]:
+    """The value of a one-line scalar that starts ``text``, and how many characters it spans."""
     first = text[0]
     if first == '"':
-        return _quoted(_DOUBLE_QUOTED.match(text), text, _unescape)
+        match = _DOUBLE_QUOTED.match(text)
+        return _unescape(_quoted(match, text)), match.end()  # type: ignore[union-attr]
     if first == "'":
-        return _quoted(_SINGLE_QUOTED.match(text), text, lambda inner: inner.replace("''", "'"))
+        match = _SINGLE_QUOTED.match(text)
+        return _quoted(match, text).replace("''", "'"), match.end()  # type: ignore[union-attr]
     if first in "|>":
         header = text.split(" #", 1)[0].rstrip(" ")
         if header in (">", ">-", "|", "|-"):
-            return _BlockHeader(header)
+            return _BlockHeader(header), 0
         raise _NotSimple
     comment = text.find(" #")
     if comment >= 0:
         text = text[:comment]
     text = text.rstrip(" ")
     if text in ("{}", "[]"):
-        return {} if text == "{}" else []
+        return ({} if text == "{}" else []), 2
     if first in _INDICATORS or (first == "-" and text[1:2] in (" ", "")) or ": " in text or text.endswith(":"):
         raise _NotSimple
-    return _plain(text)
+    return _plain(text), len(text)
 
 
 def _plain(text: str) -> Any:
@@ -212,10 +334,11 @@ def _plain(text: str) -> Any:
     return value
 
 
-def _quoted(match: re.Match[str] | None, text: str, inner: Any) -> str:
+def _quoted(match: re.Match[str] | None, text: str) -> str:
+    """What is between the quotes of a one-line quoted scalar."""
     if match is None or not _AFTER_QUOTE.fullmatch(text, match.end()):
         raise _NotSimple  # a quoted scalar that goes on to the next line, or junk after it
-    return inner(match.group(1))
+    return match.group(1)
 
 
 def _unescape(inner: str) -> str:
@@ -236,65 +359,3 @@ def _escaped(match: re.Match[str]) -> str:
     return chr(code)
 
 
-def _mapping(tokens: list[Token], at: int, column: int, depth: int) -> tuple[dict[str, Any], int]:
-    """The block mapping whose keys start at ``column``, from token ``at``; and where it ends."""
-    if depth > _MAX_NESTING:
-        raise _NotSimple
-    mapping: dict[str, Any] = {}
-    while at < len(tokens) and tokens[at][0] == column and tokens[at][1] == _KEY_TOKEN:
-        _, _, key, value = tokens[at]
-        if key in mapping:
-            raise _NotSimple  # the full reader reports the duplicate
-        at += 1
-        if value is _NESTED:
-            value, at = _nested(tokens, at, column, depth, list_level_with_it=True)
-        mapping[key] = value
-    _check_end(tokens, at, column)
-    return mapping, at
-
-
-def _nested(tokens: list[Token], at: int, column: int, depth: int, list_level_with_it: bool) -> tuple[Any, int]:
-    """The value of a "key:" or "-" at ``column`` that starts on the next line.
-
-    A list may sit level with its key, not with its "-".
-    """
-    if at == len(tokens):
-        raise _NotSimple  # null
-    next_column, kind, _, _ = tokens[at]
-    if kind == _KEY_TOKEN and next_column > column:
-        return _mapping(tokens, at, next_column, depth + 1)
-    if kind == _ITEM_TOKEN and (next_column > column or (list_level_with_it and next_column == column)):
-        return _sequence(tokens, at, next_column, depth + 1)
-    raise _NotSimple  # null, or a scalar on the next line
-
-
-def _sequence(tokens: list[Token], at: int, column: int, depth: int) -> tuple[list[Any], int]:
-    if depth > _MAX_NESTING:
-        raise _NotSimple
-    items: list[Any] = []
-    while at < len(tokens) and tokens[at][0] == column and tokens[at][1] == _ITEM_TOKEN:
-        if tokens[at][3] is _NESTED:
-            item, at = _nested(tokens, at + 1, column, depth, list_level_with_it=False)
-            items.append(item)
-            continue
-        content_column, kind, _, value = tokens[at + 1]  # else the item's content is on its line
-        if kind == _SCALAR_TOKEN:
-            items.append(value)
-            at += 2
-        elif kind == _KEY_TOKEN:
-            item, at = _mapping(tokens, at + 1, content_column, depth + 1)
-            items.append(item)
-        else:
-            item, at = _sequence(tokens, at + 1, content_column, depth + 1)
-            items.append(item)
-    _check_end(tokens, at, column)
-    return items, at
-
-
-def _check_end(tokens: list[Token], at: int, column: int) -> None:
-    """A block ends where a line starts left of it; anything else is not simple YAML."""
-    if at < len(tokens) and tokens[at][0] >= column:
-        next_column, kind, _, _ = tokens[at]
-        # The one exception: a list level with its key ends and the key's mapping goes on.
-        if not (next_column == column and kind == _KEY_TOKEN):
-            raise _NotSimple
