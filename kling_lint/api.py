@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from functools import partial
 from itertools import chain, islice
 from typing import Any, NamedTuple
 
@@ -56,50 +55,101 @@ def check_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResu
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
+# Files are dealt out in chunks of this many, round robin: results stream in order while the
+# other processes work ahead, and no process holds more than a chunk of results.
+CHUNK = 128
 
 
 def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None) -> Iterator[FileResult]:
     """Check files and directories (searched for *.json, *.jsonl, *.yaml, *.yml), one result a file.
 
     Results come in the order of the arguments, as each file is done. A large batch is spread
-    over ``jobs`` processes (default: one a core); each file is still read and checked alone.
+    over ``jobs`` processes (default: one a core), this one included; each file is still read
+    and checked alone.
     """
     discovered = discover(list(arguments))
     # Look ahead far enough to know whether the batch is worth workers; a small batch (the
     # pre-commit case) then streams without ever holding its whole file list.
     head = list(islice(discovered, PARALLEL_FROM))
     items: Iterable[Source | Unreadable] = chain(head, discovered)
-    done = None
-    if jobs != 1 and (jobs is not None or len(head) == PARALLEL_FROM):
+    if jobs != 1 and (jobs is not None or len(head) == PARALLEL_FROM) and hasattr(os, "fork"):
         items = list(items)
-        files = [item for item in items if isinstance(item, Source) and item.path != STDIN]
-        if _workers(jobs, len(files)) > 1:
-            done = _checked_in_parallel(files, max_bytes, jobs)
+        processes = _processes(jobs, len(items))
+        if processes > 1 and not any(isinstance(item, Source) and item.path == STDIN for item in items):
+            yield from _checked_in_parallel(items, max_bytes, processes)
+            return
     for item in items:
-        if isinstance(item, Unreadable):
-            yield FileResult(item.name, [unreadable(item.name, str(item))], readable=False)
-        elif done is not None and item.path != STDIN:
-            yield next(done)
-        else:
-            yield check_source(item, max_bytes)
+        yield _result(item, max_bytes)
 
 
-def _workers(jobs: int | None, files: int) -> int:
-    if jobs is not None:
-        return max(1, min(jobs, files))
-    if files < PARALLEL_FROM:
-        return 1
-    return min(os.cpu_count() or 1, 8)
+def _result(item: Source | Unreadable, max_bytes: int) -> FileResult:
+    if isinstance(item, Unreadable):
+        return FileResult(item.name, [unreadable(item.name, str(item))], readable=False)
+    return check_source(item, max_bytes)
 
 
-def _checked_in_parallel(files: list[Source], max_bytes: int, jobs: int | None) -> Iterator[FileResult]:
-    import multiprocessing
+def _processes(jobs: int | None, files: int) -> int:
+    wanted = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    return max(1, min(wanted, files // CHUNK + 1))
 
-    from .contract.conforms import compile_schema
 
-    compile_schema()  # once, before the workers are forked from this process
-    workers = _workers(jobs, len(files))
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with multiprocessing.get_context(method).Pool(workers) as pool:
-        chunk = max(1, min(64, len(files) // (workers * 4)))
-        yield from pool.imap(partial(check_source, max_bytes=max_bytes), files, chunksize=chunk)
+def _checked_in_parallel(items: list[Source | Unreadable], max_bytes: int, processes: int) -> Iterator[FileResult]:
+    """Chunk i is checked by process i % processes; this process is number 0 and reports all.
+
+    A worker writes one pickled list of results per chunk to its pipe. Should a worker fail,
+    this process checks that worker's chunks itself.
+    """
+    import pickle
+    import signal
+
+    chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+    readers: dict[int, Any] = {}
+    pids = []
+    finished = False
+    try:
+        for number in range(1, processes):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker
+                os.close(read_end)
+                for reader in readers.values():
+                    reader.close()
+                _work(chunks[number::processes], write_end, max_bytes)
+            os.close(write_end)
+            pids.append(pid)
+            readers[number] = os.fdopen(read_end, "rb")
+        for index, chunk in enumerate(chunks):
+            reader = readers.get(index % processes)
+            results = None
+            if reader is not None:
+                try:
+                    results = pickle.load(reader)
+                except Exception:  # noqa: BLE001 - the worker died: check its chunks here
+                    readers.pop(index % processes).close()
+            yield from results if results is not None else (_result(item, max_bytes) for item in chunk)
+        finished = True
+    finally:
+        for reader in readers.values():
+            reader.close()
+        for pid in pids:
+            if not finished:  # the caller stopped early: the workers' files are not wanted
+                os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+
+
+def _work(chunks: list[list[Source | Unreadable]], write_end: int, max_bytes: int) -> None:
+    """A worker's life: check its chunks, write their results, and leave without cleanup.
+
+    ``os._exit`` skips what belongs to the parent: its buffered output, its atexit handlers.
+    """
+    import pickle
+
+    status = 0
+    try:
+        with os.fdopen(write_end, "wb") as out:
+            for chunk in chunks:
+                pickle.dump([_result(item, max_bytes) for item in chunk], out, pickle.HIGHEST_PROTOCOL)
+                out.flush()
+    except BaseException:  # noqa: BLE001 - the parent left, or Ctrl-C: nothing to report
+        status = 1
+    os._exit(status)

@@ -28,7 +28,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one a core for large batches).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that check files, this one included (default: one a core, from 400 files).")
 def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None) -> None:
     """Check request files and directories; "-" reads standard input.
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 
 import pytest
 
 import kling_lint
-from kling_lint import Finding, Severity
+from kling_lint import Finding, Severity, api
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 
@@ -45,11 +46,39 @@ def test_lint_file_on_a_missing_file_is_one_unreadable_finding(tmp_path: pathlib
     assert finding.rule == "unreadable" and "no such file" in finding.message
 
 
-def test_workers_give_exactly_what_one_process_gives() -> None:
-    serial = list(kling_lint.lint_paths([str(EXAMPLES)], jobs=1))
-    parallel = list(kling_lint.lint_paths([str(EXAMPLES)], jobs=2))
-    assert len(serial) > 40
-    assert serial == parallel
+def _many_files(root: pathlib.Path) -> list[str]:
+    """Copies of every example (and a missing file) until there are enough to fork workers."""
+    examples = sorted(path for path in EXAMPLES.rglob("*") if path.is_file() and not path.name.endswith(".expect"))
+    paths = []
+    for number in range(api.PARALLEL_FROM + 2 * api.CHUNK):
+        source = examples[number % len(examples)]
+        copy = root / f"{number:04d}-{source.name}"
+        copy.write_bytes(source.read_bytes())
+        paths.append(str(copy))
+    return paths + [str(root / "missing.json")]
+
+
+def test_workers_give_exactly_what_one_process_gives(tmp_path: pathlib.Path) -> None:
+    paths = _many_files(tmp_path)
+    serial = list(kling_lint.lint_paths(paths, jobs=1))
+    assert any(result.findings for result in serial) and not serial[-1].readable
+    for jobs in (None, 2, 3):
+        assert list(kling_lint.lint_paths(paths, jobs=jobs)) == serial, jobs
+
+
+def test_a_worker_that_dies_leaves_its_files_to_the_main_process(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _many_files(tmp_path)
+    serial = list(kling_lint.lint_paths(paths, jobs=1))
+    monkeypatch.setattr(api, "_work", lambda chunks, write_end, max_bytes: os._exit(3))
+    assert list(kling_lint.lint_paths(paths, jobs=3)) == serial
+
+
+def test_stopping_early_ends_the_workers(tmp_path: pathlib.Path) -> None:
+    results = kling_lint.lint_paths(_many_files(tmp_path), jobs=3)
+    assert next(results).readable
+    results.close()  # returns once the workers are gone: a hang here fails the run's time limit
+    with pytest.raises(ChildProcessError):
+        os.wait()
 
 
 def test_rules_are_public() -> None:
