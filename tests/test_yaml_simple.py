@@ -263,3 +263,19 @@ def test_findings_are_the_same_without_the_line_reader(path: Path, monkeypatch: 
     with_it = lint_bytes(data, path.name)
     monkeypatch.setattr(yaml_simple, "read_simple_yaml", lambda text: None)
     assert lint_bytes(data, path.name) == with_it
+
+
+LIMIT_TEXTS = {
+    "more values than the reader allows": "k:\n" + ("- " * 20 + "x\n") * 20_000,
+    "nested deeper than the line reader goes": "".join(" " * (2 * depth) + f"k{depth}:\n" for depth in range(120)) + " " * 240 + "v: 1\n",
+    "many keys": "".join(f"k{number}: {number}\n" for number in range(40_000)),
+}
+
+
+@pytest.mark.parametrize("text", LIMIT_TEXTS.values(), ids=LIMIT_TEXTS.keys())
+def test_texts_near_the_limits_get_the_full_readers_findings(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert read_simple_yaml(text) is None
+    data = text.encode("utf-8")
+    with_it = lint_bytes(data, "limits.yaml")
+    monkeypatch.setattr(yaml_simple, "read_simple_yaml", lambda text: None)
+    assert lint_bytes(data, "limits.yaml") == with_it

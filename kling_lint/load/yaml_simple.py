@@ -45,7 +45,7 @@ _INDICATORS = frozenset("#,[]{}&*!|>'\"%@`?:")
 # Far below the full reader's limits (MAX_DEPTH, MAX_VALUES), so that a text near them is
 # always left to the reader that reports them.
 _MAX_NESTING = 20
-_MAX_TOKENS = 30_000
+_MAX_TOKENS = 30_000  # a token adds at most two values (a key and its value) to the document
 # An implicit key is at most 1,024 characters for a YAML parser.
 _MAX_KEY = 1_000
 
@@ -115,18 +115,21 @@ class _Reader:
                     continue  # the explicit start of the one document
                 raise _NotSimple
             started = True
+            if len(self.tokens) > _MAX_TOKENS:
+                raise _NotSimple
             self._line_tokens(line, at, len(line) - len(content))
             token = self.tokens[-1]
             if type(token[5]) is _BlockHeader:
                 value, at = _block_scalar(lines, at, token[5], token[1])
                 self.tokens[-1] = (*token[:5], value, token[6], (at + 1, 0) if at < len(lines) else self.stream_end())
-        if len(self.tokens) > _MAX_TOKENS:
-            raise _NotSimple
 
     def _line_tokens(self, line: str, number: int, column: int) -> None:
         """The tokens of one line from ``column`` on: "- " items, then a key or a scalar."""
         tokens = self.tokens
+        first = len(tokens)
         while line.startswith("-", column) and line[column + 1:column + 2] in (" ", ""):
+            if len(tokens) - first > _MAX_NESTING:
+                raise _NotSimple
             rest = line[column + 1:]
             content = rest.lstrip(" ")
             if not content or content[0] == "#":  # the item is on the following lines
