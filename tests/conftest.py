@@ -2,6 +2,7 @@
 
 HYPOTHESIS_PROFILE=ci (set by .ci/run): a fixed number of examples, derandomized, no deadline.
 HYPOTHESIS_PROFILE=long: the long fuzz run, 100,000 examples a property (see README).
+HYPOTHESIS_PROFILE=10k: 10,000 examples a property, a local check of a new or changed property.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from kling_lint.load import yaml_simple
 from kling_lint.load.yaml_format import YamlError, read_yaml
 from kling_lint.load.yaml_simple import read_simple_yaml
 
-from strategies import valid_requests, yaml_text
+from strategies import broken_requests, valid_requests, yaml_text
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -257,12 +257,25 @@ def test_generated_requests_are_read_by_the_line_reader(request: dict[str, Any])
     assert read_simple_yaml(yaml_text(request)) is not None
 
 
+def _findings_both_ways(data: bytes) -> tuple[list, list]:
+    """The findings for a YAML file with the line reader, and with the full reader alone."""
+    with_it = lint_bytes(data, "request.yaml")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(yaml_simple, "read_simple_yaml", lambda text, positions=None: None)
+        return with_it, lint_bytes(data, "request.yaml")
+
+
 @pytest.mark.parametrize("path", sorted(EXAMPLES.rglob("*.yaml")), ids=lambda path: path.name)
-def test_findings_are_the_same_without_the_line_reader(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = path.read_bytes()
-    with_it = lint_bytes(data, path.name)
-    monkeypatch.setattr(yaml_simple, "read_simple_yaml", lambda text: None)
-    assert lint_bytes(data, path.name) == with_it
+def test_findings_are_the_same_without_the_line_reader(path: Path) -> None:
+    with_it, without = _findings_both_ways(path.read_bytes())
+    assert with_it == without
+
+
+@given(st.one_of(broken_requests().map(lambda broken: yaml_text(broken.request)), styled_yaml()))
+def test_findings_on_generated_files_are_the_same_without_the_line_reader(text: str) -> None:
+    event(f"read by the line reader: {read_simple_yaml(text) is not None}")
+    with_it, without = _findings_both_ways(text.encode("utf-8"))
+    assert with_it == without
 
 
 LIMIT_TEXTS = {
@@ -273,9 +286,7 @@ LIMIT_TEXTS = {
 
 
 @pytest.mark.parametrize("text", LIMIT_TEXTS.values(), ids=LIMIT_TEXTS.keys())
-def test_texts_near_the_limits_get_the_full_readers_findings(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_texts_near_the_limits_get_the_full_readers_findings(text: str) -> None:
     assert read_simple_yaml(text) is None
-    data = text.encode("utf-8")
-    with_it = lint_bytes(data, "limits.yaml")
-    monkeypatch.setattr(yaml_simple, "read_simple_yaml", lambda text: None)
-    assert lint_bytes(data, "limits.yaml") == with_it
+    with_it, without = _findings_both_ways(text.encode("utf-8"))
+    assert with_it == without

@@ -19,7 +19,7 @@ the next key or dash after it (or the end of the text).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..findings import Path
 from .document import Span
@@ -57,10 +57,20 @@ class _NotSimple(Exception):
 _KEY_TOKEN, _ITEM_TOKEN, _SCALAR_TOKEN = 0, 1, 2
 _NESTED = object()  # the value of "key:" or "-" when it comes on the following lines
 
-# A token: (line, column, kind, key, key_end, value, value_column, value_end), lines from 1 and
-# columns from 0; value_end is (line, column). "- " items and their content share a line.
-Token = tuple[int, int, int, Any, int, Any, int, tuple[int, int]]
 _NO_END = (0, 0)
+
+
+class _Token(NamedTuple):
+    """A "- ", a "key: value" or a scalar; "- " items and their content share a line."""
+
+    line: int  # from 1
+    column: int  # from 0, as are the other columns
+    kind: int
+    key: Any = None
+    key_end: int = 0
+    value: Any = None  # _NESTED when it comes on the following lines
+    value_column: int = 0
+    value_end: tuple[int, int] = _NO_END  # (line, column)
 
 
 def read_simple_yaml(text: str, positions: dict[Path, Span] | None = None) -> list[Any] | None:
@@ -83,18 +93,18 @@ class _Reader:
             raise _NotSimple
         self.lines = text.split("\n")
         self.positions = positions
-        self.tokens: list[Token] = []
+        self.tokens: list[_Token] = []
         self._read_lines()
 
     def document(self) -> dict[str, Any]:
         tokens = self.tokens
-        if not tokens or tokens[0][2] != _KEY_TOKEN or tokens[0][1] != 0:
+        if not tokens or tokens[0].kind != _KEY_TOKEN or tokens[0].column != 0:
             raise _NotSimple  # empty, or not a mapping at the left margin
         value, end = self.mapping(0, 0, 0, ())
         if end != len(tokens):
             raise _NotSimple
         if self.positions is not None:
-            self.positions[()] = Span(None, self.region(tokens[0][0], 0, self.end_of(end)))
+            self.positions[()] = Span(None, self.region(tokens[0].line, 0, self.end_of(end)))
         return value
 
     # ------------------------------------------------------------ lines to tokens
@@ -119,9 +129,10 @@ class _Reader:
                 raise _NotSimple
             self._line_tokens(line, at, len(line) - len(content))
             token = self.tokens[-1]
-            if type(token[5]) is _BlockHeader:
-                value, at = _block_scalar(lines, at, token[5], token[1])
-                self.tokens[-1] = (*token[:5], value, token[6], (at + 1, 0) if at < len(lines) else self.stream_end())
+            if type(token.value) is _BlockHeader:
+                value, at = _block_scalar(lines, at, token.value, token.column)
+                end = (at + 1, 0) if at < len(lines) else self.stream_end()
+                self.tokens[-1] = token._replace(value=value, value_end=end)
 
     def _line_tokens(self, line: str, number: int, column: int) -> None:
         """The tokens of one line from ``column`` on: "- " items, then a key or a scalar."""
@@ -133,16 +144,16 @@ class _Reader:
             rest = line[column + 1:]
             content = rest.lstrip(" ")
             if not content or content[0] == "#":  # the item is on the following lines
-                tokens.append((number, column, _ITEM_TOKEN, None, 0, _NESTED, 0, _NO_END))
+                tokens.append(_Token(number, column, _ITEM_TOKEN, value=_NESTED))
                 return
-            tokens.append((number, column, _ITEM_TOKEN, None, 0, None, 0, _NO_END))
+            tokens.append(_Token(number, column, _ITEM_TOKEN))
             column += 1 + len(rest) - len(content)
         match = _KEY.match(line, column)
         if match is None:
             value, width = _scalar(line[column:])
             if type(value) is _BlockHeader:
                 raise _NotSimple  # a block scalar as a list item
-            tokens.append((number, column, _SCALAR_TOKEN, None, 0, value, column, (number, column + width)))
+            tokens.append(_Token(number, column, _SCALAR_TOKEN, None, 0, value, column, (number, column + width)))
             return
         key_end = match.end()
         if key_end - column > _MAX_KEY:
@@ -154,11 +165,11 @@ class _Reader:
         rest = line[key_end + 1:]
         content = rest.lstrip(" ")
         if not content or content[0] == "#":
-            tokens.append((number, column, _KEY_TOKEN, key, key_end, _NESTED, 0, _NO_END))
+            tokens.append(_Token(number, column, _KEY_TOKEN, key, key_end, _NESTED))
             return
         value_column = len(line) - len(content)
         value, width = _scalar(content)
-        tokens.append((number, column, _KEY_TOKEN, key, key_end, value, value_column, (number, value_column + width)))
+        tokens.append(_Token(number, column, _KEY_TOKEN, key, key_end, value, value_column, (number, value_column + width)))
 
     def stream_end(self) -> tuple[int, int]:
         return len(self.lines), len(self.lines[-1])
@@ -167,7 +178,9 @@ class _Reader:
 
     def end_of(self, at: int) -> tuple[int, int]:
         """Where a block that ends before token ``at`` ends: where that token starts."""
-        return self.tokens[at][:2] if at < len(self.tokens) else self.stream_end()
+        if at < len(self.tokens):
+            return self.tokens[at].line, self.tokens[at].column
+        return self.stream_end()
 
     @staticmethod
     def region(line: int, column: int, end: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -179,22 +192,23 @@ class _Reader:
             raise _NotSimple
         tokens, positions = self.tokens, self.positions
         mapping: dict[str, Any] = {}
-        while at < len(tokens) and tokens[at][1] == column and tokens[at][2] == _KEY_TOKEN:
-            line, _, _, key, key_end, value, value_column, value_end = tokens[at]
+        while at < len(tokens) and tokens[at].column == column and tokens[at].kind == _KEY_TOKEN:
+            token = tokens[at]
+            key, value = token.key, token.value
             if key in mapping:
                 raise _NotSimple  # the full reader reports the duplicate
             at += 1
             if value is _NESTED:
-                start = tokens[at][:2] if at < len(tokens) else _NO_END
+                start = self.end_of(at)  # the nested block starts where the next token does
                 value, at = self.nested(at, column, depth, path + (key,), list_level_with_it=True)
-                value_end = self.end_of(at)
-                line_start, value_column = start
-            else:
-                line_start = line
             mapping[key] = value
             if positions is not None:
-                key_region = (line, column + 1, line, key_end + 1)
-                positions[path + (key,)] = Span(key_region, self.region(line_start, value_column, value_end))
+                key_region = (token.line, column + 1, token.line, token.key_end + 1)
+                if token.value is _NESTED:
+                    value_region = self.region(*start, self.end_of(at))
+                else:
+                    value_region = self.region(token.line, token.value_column, token.value_end)
+                positions[path + (key,)] = Span(key_region, value_region)
         self.check_end(at, column)
         return mapping, at
 
@@ -205,7 +219,7 @@ class _Reader:
         """
         if at == len(self.tokens):
             raise _NotSimple  # null
-        _, next_column, kind, *_ = self.tokens[at]
+        next_column, kind = self.tokens[at].column, self.tokens[at].kind
         if kind == _KEY_TOKEN and next_column > column:
             return self.mapping(at, next_column, depth + 1, path)
         if kind == _ITEM_TOKEN and (next_column > column or (list_level_with_it and next_column == column)):
@@ -217,23 +231,23 @@ class _Reader:
             raise _NotSimple
         tokens, positions = self.tokens, self.positions
         items: list[Any] = []
-        while at < len(tokens) and tokens[at][1] == column and tokens[at][2] == _ITEM_TOKEN:
+        while at < len(tokens) and tokens[at].column == column and tokens[at].kind == _ITEM_TOKEN:
             item_path = path + (len(items),)
-            if tokens[at][5] is _NESTED:
+            if tokens[at].value is _NESTED:
                 at += 1
-                start = tokens[at][:2] if at < len(tokens) else _NO_END
+                start = self.end_of(at)
                 item, at = self.nested(at, column, depth, item_path, list_level_with_it=False)
             else:  # the item's content is on the dash's line
-                line, content_column, kind, _, _, value, _, value_end = tokens[at + 1]
-                if kind == _SCALAR_TOKEN:
-                    items.append(value)
+                content = tokens[at + 1]
+                if content.kind == _SCALAR_TOKEN:
+                    items.append(content.value)
                     at += 2
                     if positions is not None:
-                        positions[item_path] = Span(None, self.region(line, content_column, value_end))
+                        positions[item_path] = Span(None, self.region(content.line, content.column, content.value_end))
                     continue
-                start = (line, content_column)
-                read = self.mapping if kind == _KEY_TOKEN else self.sequence
-                item, at = read(at + 1, content_column, depth + 1, item_path)
+                start = (content.line, content.column)
+                read = self.mapping if content.kind == _KEY_TOKEN else self.sequence
+                item, at = read(at + 1, content.column, depth + 1, item_path)
             items.append(item)
             if positions is not None:
                 positions[item_path] = Span(None, self.region(*start, self.end_of(at)))
@@ -242,10 +256,9 @@ class _Reader:
 
     def check_end(self, at: int, column: int) -> None:
         """A block ends where a line starts left of it; anything else is not simple YAML."""
-        if at < len(self.tokens) and self.tokens[at][1] >= column:
-            _, next_column, kind, *_ = self.tokens[at]
+        if at < len(self.tokens) and self.tokens[at].column >= column:
             # The one exception: a list level with its key ends and the key's mapping goes on.
-            if not (next_column == column and kind == _KEY_TOKEN):
+            if not (self.tokens[at].column == column and self.tokens[at].kind == _KEY_TOKEN):
                 raise _NotSimple
 
 
