@@ -115,3 +115,15 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly() -> None:
         errors = process.stderr.read().decode()
         assert process.wait() == 1
     assert "Traceback" not in errors and "Exception" not in errors, errors
+
+
+def test_ctrl_c_ends_the_run_with_130_and_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import kling_lint.api
+
+    def interrupted(*args: Any) -> Any:
+        raise KeyboardInterrupt
+        yield  # pragma: no cover - makes this a generator, as lint_paths is
+
+    monkeypatch.setattr(kling_lint.api, "lint_paths", interrupted)
+    assert run.run_check([str(EXAMPLES / "text-to-video.yaml")]) == run.EXIT_INTERRUPTED == 130
+    assert capsys.readouterr().err == "kling-lint: interrupted\n"
