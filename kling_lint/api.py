@@ -97,7 +97,7 @@ def _checked_in_parallel(items: list[Source | Unreadable], max_bytes: int, proce
     """Chunk i is checked by process i % processes; this process is number 0 and reports all.
 
     A worker writes one pickled list of results per chunk to its pipe. Should a worker fail,
-    this process checks that worker's chunks itself.
+    or not start, this process checks that worker's chunks itself.
     """
     import pickle
     import signal
@@ -109,12 +109,18 @@ def _checked_in_parallel(items: list[Source | Unreadable], max_bytes: int, proce
     try:
         for number in range(1, processes):
             read_end, write_end = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes allowed: this one checks the rest
+                os.close(read_end)
+                os.close(write_end)
+                break
             if pid == 0:  # the worker
                 os.close(read_end)
                 for reader in readers.values():
                     reader.close()
                 _work(chunks[number::processes], write_end, max_bytes)
+                os._exit(1)  # not reached: a worker never runs on into its parent's code
             os.close(write_end)
             pids.append(pid)
             readers[number] = os.fdopen(read_end, "rb")

@@ -73,6 +73,17 @@ def test_a_worker_that_dies_leaves_its_files_to_the_main_process(tmp_path: pathl
     assert list(kling_lint.lint_paths(paths, jobs=3)) == serial
 
 
+def test_without_workers_the_main_process_checks_every_file(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _many_files(tmp_path)
+    serial = list(kling_lint.lint_paths(paths, jobs=1))
+
+    def no_fork() -> int:
+        raise BlockingIOError("fork: Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert list(kling_lint.lint_paths(paths, jobs=3)) == serial
+
+
 def test_stopping_early_ends_the_workers(tmp_path: pathlib.Path) -> None:
     results = kling_lint.lint_paths(_many_files(tmp_path), jobs=3)
     assert next(results).readable
