@@ -672,6 +672,18 @@ def broken_requests(draw: Callable[..., Any], rules: tuple[str, ...] | None = No
 # ---------------------------------------------------------------- writers
 
 
+def strict(value: Any) -> Any:
+    """A form of a JSON or YAML value where 1, 1.0 and True differ, -0.0 differs from 0.0, and
+    NaN equals NaN: two readers agree only when these forms are equal."""
+    if isinstance(value, dict):
+        return ("map", [(strict(key), strict(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [strict(item) for item in value])
+    if isinstance(value, float):
+        return ("float", repr(value))
+    return (type(value).__name__, value)
+
+
 def json_text(request: Any) -> str:
     return json.dumps(request, indent=2, ensure_ascii=False)
 

@@ -40,6 +40,7 @@ from strategies import (
     json_text,
     json_values,
     key_text,
+    strict,
     valid_requests,
     value_head,
     yaml_text,
@@ -216,17 +217,6 @@ def test_lint_bytes_fast_equals_explained(request: Any) -> None:
     assert lint_bytes(data, "x.json") == lint_bytes(data, "x.json", explain_always=True)
 
 
-def _strict(value: Any) -> Any:
-    """A form of a JSON value where 1, 1.0 and True differ and -0.0 differs from 0.0."""
-    if isinstance(value, dict):
-        return ("object", [(key, _strict(item)) for key, item in value.items()])
-    if isinstance(value, list):
-        return ("array", [_strict(item) for item in value])
-    if isinstance(value, float):
-        return ("float", repr(value))
-    return (type(value).__name__, value)
-
-
 @given(
     st.one_of(valid_requests(), broken_requests().map(lambda b: b.request), json_values),
     st.sampled_from([None, 0, 2, "\t"]),
@@ -235,5 +225,5 @@ def _strict(value: Any) -> Any:
 def test_json_scanner_reads_what_json_loads_reads(value: Any, indent: Any, ascii_only: bool) -> None:
     text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
     scanned, _, duplicates = json_format.scan(text)
-    assert _strict(scanned) == _strict(json.loads(text))
+    assert strict(scanned) == strict(json.loads(text))
     assert duplicates == []

@@ -24,20 +24,9 @@ from kling_lint.load import yaml_simple
 from kling_lint.load.yaml_format import YamlError, read_yaml
 from kling_lint.load.yaml_simple import read_simple_yaml
 
-from strategies import broken_requests, valid_requests, yaml_text
+from strategies import broken_requests, strict, valid_requests, yaml_text
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-def strict(value: Any) -> Any:
-    """A form of a value where 1, 1.0 and True differ, and NaN equals NaN."""
-    if isinstance(value, dict):
-        return ("map", [(strict(key), strict(item)) for key, item in value.items()])
-    if isinstance(value, list):
-        return ("list", [strict(item) for item in value])
-    if isinstance(value, float):
-        return ("float", repr(value))
-    return (type(value).__name__, value)
 
 
 def assert_agrees(text: str) -> None:
