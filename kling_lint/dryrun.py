@@ -208,16 +208,17 @@ class Totals(NamedTuple):
     cost: Cost | None
 
 
-def totals(plans: list[tuple[Plan, bool]], prices: Any = None) -> Totals:
-    """The run's summary over (plan, has errors) pairs; ``prices`` a prices.PriceTable or None.
+def totals(plans: list[tuple[Plan | None, bool]], prices: Any = None) -> Totals:
+    """The run's summary over (plan, has errors) pairs, a plan None for a request the file could
+    not give; ``prices`` a prices.PriceTable or None.
 
     Only requests without errors count towards seconds and cost: the others would not be made.
     """
     by_model: dict[str, int] = {}
     refused = 0
     for planned, has_errors in plans:
-        if has_errors or planned.seconds is None or planned.model is None:
-            refused += has_errors
+        if has_errors or planned is None or planned.seconds is None or planned.model is None:
+            refused += has_errors or planned is None
             continue
         by_model[planned.model] = by_model.get(planned.model, 0) + planned.seconds
     cost = None

@@ -170,7 +170,7 @@ def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: 
             item = Planned(file.name, entry, plan(masked(entry.request)) if entry.readable else None, text)
             planned.append(item)
             render.request(item)
-    render.finish(totals([(p.plan, p.entry.has_errors) for p in planned if p.plan is not None], prices))
+    render.finish(totals([(p.plan, p.entry.has_errors) for p in planned], prices))
     out.flush()
     return status
 
