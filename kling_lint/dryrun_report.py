@@ -106,6 +106,8 @@ def _rows(plan: Plan) -> list[tuple[str, str]]:
         start = "?" if shot.start is None else str(shot.start)
         end = "?" if shot.end is None else str(shot.end)
         rows.append(("shots" if shot.number == 1 else "", f"{shot.number}  {start + '-' + end:>5} s  {one_line(shot.prompt)}"))
+    if any(shot.end is None for shot in plan.shots):
+        rows.append(("", "?: a shot without a duration; the model divides the time left between such shots"))
     return rows
 
 
