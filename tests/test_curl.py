@@ -35,7 +35,7 @@ from strategies import NEGATIVE_PROMPT_LIMIT, PROMPT_LIMIT, SHOT_PROMPT_LIMIT, n
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-VALID_EXAMPLES = sorted(p for p in EXAMPLES.iterdir() if p.is_file())
+VALID_EXAMPLES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".json", ".jsonl", ".yaml"))
 ENDPOINT = "/v1/video/generations"
 
 SHELLS = [name for name in ("bash", "dash", "curl") if shutil.which(name) is None]
