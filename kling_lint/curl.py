@@ -31,10 +31,11 @@ CONTENT_TYPE = "-H 'Content-Type: application/json'"
 # Keys a request file may hold that are not sent: "$schema" only lets editors find the schema.
 NOT_SENT = ("$schema",)
 
-# What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on or hide: DEL and the
-# C1 controls, the Arabic letter mark, LRM/RLM, line and paragraph separators, bidirectional
-# embeddings, overrides and isolates, the BOM; and lone surrogates, which UTF-8 cannot carry.
-_SHOWN_AS_ESCAPES = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+# What a terminal would act on or hide: the C0 controls (json.dumps escapes them already), DEL
+# and the C1 controls, the Arabic letter mark, LRM/RLM, line and paragraph separators,
+# bidirectional embeddings, overrides and isolates, the BOM; and lone surrogates, which UTF-8
+# cannot carry.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 _HEREDOC = "JSON"
 
 
@@ -64,7 +65,12 @@ def json_text(value: Any, indent: int | None = None, allow_nan: bool = False) ->
     ``allow_nan`` (for showing a body, never for sending one).
     """
     text = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=allow_nan)
-    return _SHOWN_AS_ESCAPES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _UNPRINTABLE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return char if char == "\n" else f"\\u{ord(char):04x}"  # a raw newline is json.dumps' indent
 
 
 def single_quoted(text: str) -> str:
@@ -104,8 +110,6 @@ def one_line(text: str) -> str:
     line or hide text (a file name may hold a newline: pasted, it would start a command)."""
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], redact(text))
 
-
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def comment(name: str, line: int, mode: str | None) -> str:

@@ -13,12 +13,14 @@ schema's enum to a known tier and sound, so a model named another way fails ther
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .curl import NOT_SENT
 from .findings import brief
+
+if TYPE_CHECKING:  # decimal is imported by the cost estimate only: curl never needs it
+    from decimal import Decimal
 
 TEXT_TO_VIDEO = "text-to-video"
 IMAGE_TO_VIDEO = "image-to-video"
@@ -223,6 +225,8 @@ def totals(plans: list[tuple[Plan | None, bool]], prices: Any = None) -> Totals:
         by_model[planned.model] = by_model.get(planned.model, 0) + planned.seconds
     cost = None
     if prices is not None:
+        from decimal import Decimal
+
         priced = {model: (prices.per_second[model] * seconds if model in prices.per_second else None)
                   for model, seconds in by_model.items()}
         total = sum((amount for amount in priced.values() if amount is not None), Decimal(0))

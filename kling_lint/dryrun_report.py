@@ -8,14 +8,15 @@ curl.json_text, so no control character or token reaches the terminal.
 
 from __future__ import annotations
 
-import json
 import math
-from decimal import Decimal
-from typing import Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from .curl import json_text, one_line
 from .dryrun import FROM_THE_IMAGE, Plan, Totals
 from .findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 class Planned(NamedTuple):

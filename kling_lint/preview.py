@@ -110,10 +110,14 @@ def _curl(paths: Sequence[str], base_url: str | None, pretty: bool, markdown: bo
           max_bytes: int | None, color: str, out: TextIO) -> int:
     from .curl import command, comment, markdown as in_markdown, one_line
     from .dryrun import mode_of
-    from .report import reporter
     from .run import DEFAULT_MAX_BYTES, _use_color
 
-    report = reporter("text", sys.stderr, _use_color(color, sys.stderr))
+    def make_reporter() -> Any:
+        from .report import reporter
+
+        return reporter("text", sys.stderr, _use_color(color, sys.stderr))
+
+    report = _LazyReporter(make_reporter)
     status = EXIT_CLEAN
     written = 0
     for file in requests_in(paths, max_bytes or DEFAULT_MAX_BYTES, lint=check):
@@ -136,6 +140,19 @@ def _curl(paths: Sequence[str], base_url: str | None, pretty: bool, markdown: bo
             written += 1
     out.flush()
     return status
+
+
+class _LazyReporter:
+    """The text reporter, made at the first finding: a valid file never imports it."""
+
+    def __init__(self, make: Any) -> None:
+        self.make = make
+        self.reporter: Any = None
+
+    def file(self, name: str, findings: list[Finding]) -> None:
+        if findings:
+            self.reporter = self.reporter or self.make()
+            self.reporter.file(name, findings)
 
 
 def run_dry_run(paths: Sequence[str], output_format: str = "text", with_curl: bool = True, prices: Any = None,
