@@ -173,7 +173,7 @@ def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: 
 
     render = renderer(output_format, out, _use_color(color, out) if output_format == "text" else False)
     status = EXIT_CLEAN
-    planned: list[Planned] = []
+    counted: list[tuple[Any, bool]] = []  # (plan, has errors): what the summary needs, no more
     for file in requests_in(paths, max_bytes or DEFAULT_MAX_BYTES):
         status = max(status, _status(file))
         render.file_findings(file.name, file.findings)
@@ -185,9 +185,9 @@ def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: 
                 except ValueError:  # NaN or Infinity: not JSON, and an error already
                     text = None
             item = Planned(file.name, entry, plan(masked(entry.request)) if entry.readable else None, text)
-            planned.append(item)
+            counted.append((item.plan, entry.has_errors))
             render.request(item)
-    render.finish(totals([(p.plan, p.entry.has_errors) for p in planned], prices))
+    render.finish(totals(counted, prices))
     out.flush()
     return status
 
