@@ -14,7 +14,8 @@ schema's enum to a known tier and sound, so a model named another way fails ther
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections import namedtuple
+from typing import TYPE_CHECKING, Any
 
 from .curl import NOT_SENT
 from .findings import brief
@@ -34,9 +35,16 @@ _TIER_PARTS = {"std": "standard", "pro": "pro"}
 _SOUND_PARTS = {"silent": False, "audio": True}
 
 
-class ContractFacts(NamedTuple):
-    models: tuple[str, ...]  # the schema's enum for model
-    defaults: dict[str, Any]  # top-level field -> the schema's default
+# Records here and in preview.py are collections.namedtuple rather than typing.NamedTuple, which
+# compiles each field's annotation at import (about 0.25 ms a field): a cost every curl would pay.
+class ContractFacts(namedtuple("ContractFacts", "models defaults")):
+    """What this module takes from the contract.
+
+    ``models`` (tuple[str, ...]): the schema's enum for model
+    ``defaults`` (dict[str, Any]): top-level field -> the schema's default
+    """
+
+    __slots__ = ()
 
 
 @cache
@@ -49,28 +57,36 @@ def contract_facts() -> ContractFacts:
     return ContractFacts(tuple(properties["model"]["enum"]), defaults)
 
 
-class Shot(NamedTuple):
-    number: int  # 1-based position in multi_prompt
-    start: int | None  # seconds from the start of the video; None when an earlier shot has no duration
-    end: int | None
-    prompt: str  # the start of the shot's prompt
+class Shot(namedtuple("Shot", "number start end prompt")):
+    """One shot of a multi-shot request, on the video's timeline.
+
+    ``number`` (int): 1-based position in multi_prompt
+    ``start`` (int | None): seconds from the start of the video; None when an earlier shot has no duration
+    ``end`` (int | None)
+    ``prompt`` (str): the start of the shot's prompt
+    """
+
+    __slots__ = ()
 
 
-class Plan(NamedTuple):
-    """What one request will make."""
+class Plan(namedtuple("Plan", "mode model tier sound seconds aspect_ratio start_frame end_frame element_ids shots body defaults")):
+    """What one request will make.
 
-    mode: str | None  # None: not a request object
-    model: str | None
-    tier: str | None  # "standard" / "pro"; None for a model that is not one of the schema's
-    sound: bool | None
-    seconds: int | None  # None when duration is not a whole number of seconds
-    aspect_ratio: str | None  # "from the image" when an image sets it
-    start_frame: str | None
-    end_frame: str | None
-    element_ids: list[Any]
-    shots: list[Shot]
-    body: Any  # the normalized body
-    defaults: list[str]  # the top-level fields of body that were filled in from the schema
+    ``mode`` (str | None): None: not a request object
+    ``model`` (str | None)
+    ``tier`` (str | None): "standard" / "pro"; None for a model that is not one of the schema's
+    ``sound`` (bool | None)
+    ``seconds`` (int | None): None when duration is not a whole number of seconds
+    ``aspect_ratio`` (str | None): "from the image" when an image sets it
+    ``start_frame`` (str | None)
+    ``end_frame`` (str | None)
+    ``element_ids`` (list[Any])
+    ``shots`` (list[Shot])
+    ``body`` (Any): the normalized body
+    ``defaults`` (list[str]): the top-level fields of body that were filled in from the schema
+    """
+
+    __slots__ = ()
 
 
 def mode_of(request: Any) -> str | None:
@@ -195,19 +211,29 @@ def _text(value: Any) -> str | None:
 # ---------------------------------------------------------------- the whole run
 
 
-class Cost(NamedTuple):
-    currency: str
-    by_model: dict[str, Decimal | None]  # None: the model is not in the price table
-    total: Decimal  # of the models that have a price
-    source: str
+class Cost(namedtuple("Cost", "currency by_model total source")):
+    """The estimated cost of the run.
+
+    ``currency`` (str)
+    ``by_model`` (dict[str, Decimal | None]): None: the model is not in the price table
+    ``total`` (Decimal): of the models that have a price
+    ``source`` (str)
+    """
+
+    __slots__ = ()
 
 
-class Totals(NamedTuple):
-    requests: int
-    refused: int  # requests with errors: the gateway would refuse them, so they are not counted
-    seconds: int
-    seconds_by_model: dict[str, int]
-    cost: Cost | None
+class Totals(namedtuple("Totals", "requests refused seconds seconds_by_model cost")):
+    """The run's summary.
+
+    ``requests`` (int)
+    ``refused`` (int): requests with errors: the gateway would refuse them, so they are not counted
+    ``seconds`` (int)
+    ``seconds_by_model`` (dict[str, int])
+    ``cost`` (Cost | None)
+    """
+
+    __slots__ = ()
 
 
 def totals(plans: list[tuple[Plan | None, bool]], prices: Any = None) -> Totals:

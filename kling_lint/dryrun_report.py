@@ -9,7 +9,8 @@ curl.json_text, so no control character or token reaches the terminal.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from collections import namedtuple
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .curl import json_text, one_line
 from .dryrun import FROM_THE_IMAGE, Plan, Totals
@@ -19,13 +20,16 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
 
-class Planned(NamedTuple):
-    """One request of the run: its file, its entry (preview.Entry), its plan and its command."""
+class Planned(namedtuple("Planned", "file entry plan curl")):
+    """One request of the run: its file, its entry (preview.Entry), its plan and its command.
 
-    file: str
-    entry: Any
-    plan: Plan | None  # None for a request the file could not give
-    curl: str | None  # None: left out (--no-curl) or not made (the request has errors)
+    ``file`` (str)
+    ``entry`` (Any)
+    ``plan`` (Plan | None): None for a request the file could not give
+    ``curl`` (str | None): None: left out (--no-curl) or not made (the request has errors)
+    """
+
+    __slots__ = ()
 
 
 def renderer(output_format: str, stream: TextIO, color: bool = False) -> Any:

@@ -10,35 +10,42 @@ can be given per request. Findings print through the text reporter, as ``check``
 from __future__ import annotations
 
 import sys
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
 
 from .findings import Finding, Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-class Entry(NamedTuple):
-    """One request of a file: its 1-based ``index`` there, the line it starts on, its findings."""
+class Entry(namedtuple("Entry", "index line request readable findings")):
+    """One request of a file: its 1-based ``index`` there, the line it starts on, its findings.
 
-    index: int
-    line: int
-    request: Any
-    readable: bool  # False for a request the file could not give (a JSONL line that is not JSON)
-    findings: list[Finding]
+    ``index`` (int)
+    ``line`` (int)
+    ``request`` (Any)
+    ``readable`` (bool): False for a request the file could not give (a JSONL line that is not JSON)
+    ``findings`` (list[Finding])
+    """
+
+    __slots__ = ()
 
     @property
     def has_errors(self) -> bool:
         return not self.readable or any(f.severity is Severity.ERROR for f in self.findings)
 
 
-class FileRequests(NamedTuple):
-    """The requests of one file, or (``findings``) why the file gave none."""
+class FileRequests(namedtuple("FileRequests", "name entries findings readable", defaults=(True,))):
+    """The requests of one file, or (``findings``) why the file gave none.
 
-    name: str
-    entries: list[Entry]
-    findings: list[Finding]
-    readable: bool = True
+    ``name`` (str)
+    ``entries`` (list[Entry])
+    ``findings`` (list[Finding])
+    ``readable`` (bool)
+    """
+
+    __slots__ = ()
 
 
 def requests_in(paths: Sequence[str], max_bytes: int, lint: bool = True) -> Iterator[FileRequests]:

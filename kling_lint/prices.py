@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, NamedTuple
+from collections import namedtuple
+from typing import Any
 
 MAX_BYTES = 1024 * 1024  # a price table is a few lines
 
@@ -24,10 +25,15 @@ class PriceError(ValueError):
     """A price table that cannot be used; the message says which file and why."""
 
 
-class PriceTable(NamedTuple):
-    currency: str
-    per_second: dict[str, Decimal]  # model id -> price of one second of video
-    source: str  # where the table came from, for the summary
+class PriceTable(namedtuple("PriceTable", "currency per_second source")):
+    """A price table, read and checked.
+
+    ``currency`` (str)
+    ``per_second`` (dict[str, Decimal]): model id -> price of one second of video
+    ``source`` (str): where the table came from, for the summary
+    """
+
+    __slots__ = ()
 
 
 def price_table(mapping: Any, source: str) -> PriceTable:
