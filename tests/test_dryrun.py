@@ -261,3 +261,50 @@ def test_check_never_imports_the_new_commands(tmp_path: pathlib.Path) -> None:
         f"from kling_lint.cli import main\ntry:\n    main(['check', '--format', 'json', {str(request)!r}])\nexcept SystemExit:\n    pass",
     ):
         assert not (_modules_after(code) & new), code
+
+
+# ---------------------------------------------------------------- every example file, by SPEC.md's table
+
+
+def _spec_mode(request: dict[str, Any]) -> str:
+    """SPEC.md's "Modes" table."""
+    if isinstance(request.get("extra_body"), dict) and "multi_prompt" in request["extra_body"]:
+        return "multi-shot"
+    if "image" in request:
+        return "first-and-last-frame" if "last_image" in request else "image-to-video"
+    return "text-to-video"
+
+
+def _spec_seconds(request: dict[str, Any]) -> int | None:
+    duration = request.get("duration", DEFAULT_SECONDS)
+    if type(duration) is int:
+        return duration
+    return int(duration) if isinstance(duration, str) and duration.isascii() and duration.isdigit() else None
+
+
+ALL_EXAMPLES = sorted(p for p in EXAMPLES.rglob("*") if p.suffix in (".json", ".jsonl", ".yaml"))
+
+
+@pytest.mark.parametrize("path", ALL_EXAMPLES, ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_every_example_file_agrees_with_the_spec(path: pathlib.Path) -> None:
+    """Valid or not: the mode by SPEC.md's table, the seconds, the defaults filled in, the timeline."""
+    from kling_lint.load import format_of, load
+
+    data = path.read_bytes()
+    loaded = load(data, format_of(path.name, data))
+    _, document = dry_run_json(str(path))
+    entries = [entry for entry in document["requests"] if entry["index"] is not None]
+    assert len(entries) == len(loaded.documents)
+    for entry, doc in zip(entries, loaded.documents):
+        request = doc.value
+        if not isinstance(request, dict):
+            assert entry.get("mode") is None
+            continue
+        assert entry["mode"] == _spec_mode(request)
+        assert entry["seconds"] == _spec_seconds(request)
+        absent = [f for f in ("aspect_ratio", "duration") if f not in request and not (f == "aspect_ratio" and "image" in request)]
+        assert entry["defaults"] == absent
+        shots = request.get("extra_body", {}).get("multi_prompt") if isinstance(request.get("extra_body"), dict) else None
+        if isinstance(shots, list) and all(isinstance(s, dict) and type(s.get("duration")) is int for s in shots):
+            ends = [sum(s["duration"] for s in shots[: n + 1]) for n in range(len(shots))]
+            assert [s["end"] for s in entry["shots"]] == ends
