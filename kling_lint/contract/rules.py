@@ -144,6 +144,10 @@ def image_url(error: SchemaError) -> Words:
     name = field(error.path)
     if isinstance(error.value, str) and error.value.startswith("data:"):
         return f"{name} is a data: URI, which Kling rejects", "give an https URL, or the bare base64 without the data:…;base64, prefix"
+    if isinstance(error.value, str) and error.value[:8].lower().startswith(("http://", "https://")):
+        # an http(s) URL the schema refuses: no host, an unclosed [, a port past 65535, white space
+        return (f"{name} {show(error.value)} is not an http(s) URL with a host",
+                "give a full URL with a host, and a valid port if any, such as https://example.com/frame.png")
     return f"{name} {show(error.value)} is not an http(s) URL", "give a full URL such as https://example.com/frame.png"
 
 
