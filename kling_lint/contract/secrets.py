@@ -2,9 +2,9 @@
 
 Two searches, one rule. ``in_request`` looks at what a request holds, its string values and its
 keys, decoded (so a token written with escapes is found too); it is all there is for a request
-built in code. ``in_text`` looks at a file's text as written, comments included, with one
-regular-expression search that finds nothing in nearly every file; the engine places each
-token it finds at its own line and column and words it with ``at_token``.
+built in code. ``in_text`` looks at a file's text as written, comments included: two substring
+searches, and a regular-expression search only where they find something (nearly never). The
+engine places each token it finds at its own line and column and words it with ``at_token``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..findings import Path, Problem
-from ..redact import SECRET
+from ..redact import SECRET, tokens_in
 from .words import field, key_name
 
 RULE = "secret-in-request"
@@ -29,7 +29,7 @@ def in_request(request: Any) -> Iterator[Problem]:
 
 def in_text(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of every token ``text`` shows as written: [] for nearly every file."""
-    return [match.span() for match in SECRET.finditer(text)]
+    return tokens_in(text)
 
 
 def at_token(path: Path | None, at_key: bool, inside_string: bool,
