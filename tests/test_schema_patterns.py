@@ -58,8 +58,8 @@ _PIECES = st.sampled_from([
 _CHARS = st.one_of(
     st.sampled_from(WHITESPACE),
     st.characters(max_codepoint=0x7F),
-    # astral characters too (ECMA 262 without the u flag sees two code units); no lone surrogate,
-    # which no JSON or YAML text sent as UTF-8 can hold
+    # astral characters too (ECMA 262 without the u flag sees two code units); no lone surrogate:
+    # regress takes its text as UTF-8, which cannot hold one
     st.characters(exclude_categories=("Cs",)),
 )
 _STRINGS = st.lists(st.one_of(_PIECES, _CHARS.map(str)), max_size=12).map("".join)
