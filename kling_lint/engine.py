@@ -26,7 +26,7 @@ def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: b
 
 
 def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> list[Finding]:
-    tokens = secrets.in_text(loaded.text)  # one search: [] for nearly every file
+    tokens = secrets.in_text(loaded.text)  # two substring searches: [] for nearly every file
     lines = _Lines(loaded.text)
     if loaded.failure is not None:
         problems = [loaded.failure] + _TokensInText(tokens, lines.index).left()
