@@ -210,3 +210,13 @@ def test_a_disagreement_between_check_and_explanation_is_a_finding() -> None:
     contract = Contract()
     contract.compiled.violations = lambda value: []  # type: ignore[method-assign]  # an explanation that finds nothing
     assert rule_ids.INTERNAL_CONSISTENCY in [p.rule for p in contract.check(request(duration=99))]
+
+
+def test_docs_contract_md_is_generated_from_the_schema_and_the_rule_table() -> None:
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "scripts/contract_doc.py", "--check"], cwd=root)
+    assert result.returncode == 0, "run: python scripts/contract_doc.py"

@@ -21,7 +21,7 @@ from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from .. import rule_ids
-from ..findings import Path, Problem, Severity
+from ..findings import Problem, Severity
 from .conforms import CompiledSchema, Violation, is_annotation
 from .registry import Rule
 from .rules import RULE_TABLE

@@ -6,7 +6,7 @@ Nothing here knows about rules or output.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from .. import rule_ids
@@ -97,7 +97,9 @@ def _load_jsonl(text: str) -> LoadedFile:
                 documents.append(Document(None, [scanned.failure], dict, checkable=False))
             documents.extend(scanned.documents)
             continue
-        locate = (lambda line=line, base=base: _json_positions(line, base, index()))
+        def locate(line: str = line, base: int = base) -> Positions:
+            return _json_positions(line, base, index())
+
         documents.append(Document(value, [], locate))
     if not documents:
         return LoadedFile(text, [], _syntax("the file holds no request: it has no lines", 1, 1))
@@ -130,5 +132,5 @@ def _load_yaml(text: str) -> LoadedFile:
             cache["all"] = yaml_format.read_yaml(text, with_positions=True)
         return cache["all"][number].positions
 
-    documents = [Document(doc.value, doc.problems, (lambda n=n: locate_in(n))) for n, doc in enumerate(built)]
+    documents = [Document(doc.value, doc.problems, partial(locate_in, n)) for n, doc in enumerate(built)]
     return LoadedFile(text, documents)
