@@ -120,7 +120,11 @@ class Field:
 
 
 class Contract:
-    """One schema and everything derived from it. Cheap to build; the check compiles on first use."""
+    """One schema and everything derived from it. Cheap to build; the check compiles on first use.
+
+    The Contract keeps the schema dict it is given: copy it first (copy.deepcopy) if you will go
+    on changing it, since the compiled check is built from it once.
+    """
 
     def __init__(self, schema: dict[str, Any] | None = None, severities: Mapping[str, Severity | str] | None = None) -> None:
         self.schema: dict[str, Any] = load_schema() if schema is None else schema
@@ -199,9 +203,6 @@ class Contract:
         if isinstance(claim, str) and keyword not in self._keyword_rules:
             return claim
         return self._keyword_rules.get(keyword)
-
-    def explain(self, rule_id: str) -> Rule:
-        return self.rules[rule_id]
 
     # ------------------------------------------------------------ fields
 
