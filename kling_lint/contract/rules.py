@@ -324,8 +324,8 @@ def _values_at(request: Any, path: tuple[str, ...], at: Path = ()) -> Iterator[t
     elif not path:
         yield at, request
     elif path[0] == "*":
-        for number_, item in enumerate(request if isinstance(request, list) else ()):
-            yield from _values_at(item, path[1:], at + (number_,))
+        for index, item in enumerate(request if isinstance(request, list) else ()):
+            yield from _values_at(item, path[1:], at + (index,))
     elif isinstance(request, dict) and path[0] in request:
         yield from _values_at(request[path[0]], path[1:], at + (path[0],))
 
@@ -411,8 +411,8 @@ def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
 
     The gateway's examples send a number; a string is accepted but may not be everywhere."""
     places: list[tuple[Path, Any]] = [(DURATION, _get(request, "duration"))]
-    for number_, shot in enumerate(_shots(request) or []):
-        places.append((MULTI_PROMPT + (number_, "duration"), _get(shot, "duration")))
+    for index, shot in enumerate(_shots(request) or []):
+        places.append((MULTI_PROMPT + (index, "duration"), _get(shot, "duration")))
     for path, value in places:
         whole = seconds(value) if isinstance(value, str) else None
         if whole is None:
