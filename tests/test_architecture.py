@@ -107,6 +107,7 @@ def test_checking_a_valid_json_file_never_imports_jsonschema_or_yaml(tmp_path: p
     )
     loaded = _modules_loaded_by(code)
     assert not {m for m in loaded if m.startswith(("jsonschema", "ruamel", "_ruamel_yaml", "difflib"))}
+    assert "kling_lint.parallel" not in loaded and "copy" not in loaded  # no workers for one file
 
 
 def test_an_invalid_file_is_explained_without_jsonschema(tmp_path: pathlib.Path) -> None:
