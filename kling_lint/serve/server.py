@@ -92,7 +92,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
             elif not self.raw_requestline:
                 self.close_connection = True  # the client is done with this connection
-            elif self.parse_request():  # on failure it has called send_error
+            elif not self.parse_request():  # it has called send_error
+                pass
+            elif self.headers.defects:  # the email parser takes a line without a colon as the body
+                self.send_error(HTTPStatus.BAD_REQUEST, f"malformed header ({type(self.headers.defects[0]).__name__})")
+            else:
                 self._answer()
         except TimeoutError:
             self.close_connection = True
