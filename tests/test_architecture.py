@@ -30,8 +30,11 @@ ALLOWED = {
     "api": {"contract", "engine", "files", "findings"},  # contract: to compile the schema before forking
     "report": {"findings"},
     "run": {"__init__", "api", "contract", "findings", "report"},  # __init__: the version, for SARIF
-    "cli": {"__init__", "run", "contract"},
+    "cli": {"__init__", "run", "contract", "serve"},
     "entry": {"run", "cli"},
+    "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
+    "guard": {"engine", "findings"},
+    "gateway": set(),
 }
 
 
@@ -80,6 +83,11 @@ def _modules_loaded_by(code: str) -> set[str]:
 def test_importing_the_cli_loads_neither_jsonschema_nor_yaml() -> None:
     loaded = _modules_loaded_by("import kling_lint.cli")
     assert not {m for m in loaded if m.startswith(("jsonschema", "ruamel", "_ruamel_yaml"))}
+
+
+def test_serve_guard_and_the_gateway_client_cost_the_cli_nothing() -> None:
+    loaded = _modules_loaded_by("import kling_lint.cli, kling_lint.gateway")
+    assert not {m for m in loaded if m.startswith(("http", "socketserver", "kling_lint.serve", "kling_lint.guard", "httpx"))}
 
 
 def test_checking_a_valid_json_file_never_imports_jsonschema_or_yaml(tmp_path: pathlib.Path) -> None:
