@@ -7,10 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from kling_lint.contract.schema import load_schema
-from kling_lint.serve.media import video_bytes
+from kling_lint.serve.media import aspect_ratios, video_bytes
 
-RATIOS = load_schema()["properties"]["aspect_ratio"]["enum"]
+RATIOS = aspect_ratios()
 
 
 def boxes(data: bytes) -> list[tuple[bytes, bytes]]:
@@ -50,6 +49,12 @@ def test_each_placeholder_is_an_mp4_with_a_video_track_of_its_ratio(ratio):
     width, height = sizes[0]
     wanted = Fraction(*map(int, ratio.split(":")))
     assert Fraction(width, height) == wanted and width >= 100
+
+
+def test_the_ratios_are_the_schemas_enum():
+    from kling_lint.contract.schema import load_schema
+
+    assert RATIOS == load_schema()["properties"]["aspect_ratio"]["enum"] and len(RATIOS) >= 3
 
 
 def test_the_placeholders_are_small():

@@ -21,6 +21,13 @@ def video_path(aspect_ratio: str) -> str:
     return os.path.join(FOLDER, aspect_ratio.replace(":", "x") + ".mp4")
 
 
+def aspect_ratios() -> list[str]:
+    """The aspect ratios the schema allows: one placeholder video each."""
+    from ..contract.schema import load_schema
+
+    return load_schema()["properties"]["aspect_ratio"]["enum"]
+
+
 @cache
 def video_bytes(aspect_ratio: str) -> bytes:
     with open(video_path(aspect_ratio), "rb") as handle:

@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..engine import lint_bytes
 from ..redact import redact
-from .media import video_bytes
+from .media import aspect_ratios, video_bytes
 from .service import Answer, Service, Settings, refusal
 
 MAX_CONNECTIONS = 512  # connections served at once; more wait, unrefused, in the backlog
@@ -74,6 +74,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Headers and body leave in two writes; without this, Nagle's algorithm holds the body
+        # back until the client's delayed ACK (40 ms on Linux) for every answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.rfile.close()  # the plain reader, replaced by one that keeps the request's deadline
         self.reader = _DeadlineReader(self.connection)
         self.rfile = io.BufferedReader(self.reader)
@@ -234,24 +237,32 @@ def run_server(settings: Settings, host: str, port: int, out: TextIO | None = No
     out = out or sys.stdout
     err = err or sys.stderr
     log = _line_writer(err)
-    lint_bytes(b"{}", "warm-up.json", "json")  # compile the schema now, not in the first request
     try:
-        server = _Server((host, port), Service(settings), log)
+        server = start_server(Service(settings), host, port, log)
     except (OSError, OverflowError) as error:
         print(f"kling-lint serve: cannot listen on {host}:{port}: {getattr(error, 'strerror', None) or error}", file=err)
         return 2
-    for ratio in ("16:9", "9:16", "1:1"):
-        video_bytes(ratio)
     if not is_loopback(host):
         log(f"warning: listening on {host}, reachable from other machines"
             + ("" if settings.require_token else " (no --require-token)"))
-    bound_host, bound_port = server.server_address[:2]
-    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    print(f"kling-lint serve: listening on http://{shown}:{bound_port} (POST /v1/video/generations); Ctrl-C stops",
-          file=out, flush=True)
+    print(banner(*server.server_address[:2]), file=out, flush=True)
     _serve_until_stopped(server)
     log("kling-lint serve: stopped")
     return 0
+
+
+def start_server(service: Service, host: str, port: int, log: Callable[[str], None]) -> _Server:
+    """A server bound to (host, port), ready to serve; the schema compiled, the videos read."""
+    lint_bytes(b"{}", "warm-up.json", "json")  # compile the schema now, not in the first request
+    for ratio in aspect_ratios():
+        video_bytes(ratio)
+    return _Server((host, port), service, log)
+
+
+def banner(host: str, port: int) -> str:
+    """The line ``serve`` prints once it listens (tests and scripts read the port from it)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"kling-lint serve: listening on http://{shown}:{port} (POST /v1/video/generations); Ctrl-C stops"
 
 
 def _serve_until_stopped(server: _Server) -> None:
