@@ -133,6 +133,7 @@ BAD_REQUESTS = {
     "not UTF-8": (_http("POST", "/v1/video/generations", {**JSON_TYPE, "Content-Length": "2"}, b"\xff\xfe"), 400, "syntax"),
     "over the cap, never sent": (_http("POST", "/v1/video/generations", {**JSON_TYPE, "Content-Length": "5000"}), 413, "payload_too_large"),
     "a bad length": (_http("POST", "/v1/video/generations", {**JSON_TYPE, "Content-Length": "-1"}), 400, "invalid_content_length"),
+    "two lengths": (_http("POST", "/v1/video/generations", {**JSON_TYPE, "Content-Length": "10", "content-length": "2"}, b"{}"), 400, "invalid_content_length"),
     "chunked": (_http("POST", "/v1/video/generations", {**JSON_TYPE, "Transfer-Encoding": "chunked"}, b"0\r\n\r\n"), 411, "length_required"),
     "no content type": (_http("POST", "/v1/video/generations", {"Content-Length": str(len(GOOD))}, GOOD), 415, "unsupported_media_type"),
     "a wrong content type": (_http("POST", "/v1/video/generations", {"Content-Type": "text/plain", "Content-Length": str(len(GOOD))}, GOOD), 415, "unsupported_media_type"),
@@ -154,6 +155,11 @@ def test_each_bad_request_gets_its_4xx_in_the_gateways_error_shape(server, case)
     got, document = _status_and_error(_raw(server, data))
     assert (got, document["error"]["code"]) == (status, code)
     assert set(document["error"]) == {"message", "type", "param", "code"}
+
+
+def test_an_absolute_form_target_is_read_as_its_path(server):
+    answer = _raw(server, _http("POST", "http://127.0.0.1/v1/video/generations", {**JSON_TYPE, "Content-Length": str(len(GOOD))}, GOOD))
+    assert answer.startswith(b"HTTP/1.1 200 ")
 
 
 def test_405_names_the_allowed_method(server):

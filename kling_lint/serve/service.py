@@ -75,6 +75,8 @@ class Service:
     def answer(self, method: str, target: str, headers: Mapping[str, str], read_body: Callable[[int], bytes], base_url: str) -> Answer:
         """The answer to one request. ``headers`` looks names up case-insensitively."""
         path = target.split("?", 1)[0]
+        if path.startswith(("http://", "https://")):  # the absolute form a proxy-minded client may send
+            path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
         match = JOB_PATHS.match(path)
         if path != GENERATIONS and match is None:
             return refusal(404, f"no such path: {path[:200]}", "unknown_url")
@@ -141,10 +143,12 @@ def _refused_body(errors: list[Finding], findings: list[Finding]) -> Answer:
 def _content_length(headers: Mapping[str, str]) -> int | Answer:
     if "Transfer-Encoding" in headers:
         return refusal(411, "send the body with a Content-Length, not chunked", "length_required", close=True)
-    value = headers.get("Content-Length")
-    if value is None:
+    values = headers.get_all("Content-Length") if hasattr(headers, "get_all") else [headers.get("Content-Length")]
+    values = [value for value in values or () if value is not None]
+    if not values:
         return 0
-    if not LENGTH.fullmatch(value.strip()):
+    value = values[0]
+    if len({v.strip() for v in values}) > 1 or not LENGTH.fullmatch(value.strip()):
         return refusal(400, "the Content-Length header is not a number of bytes", "invalid_content_length", close=True)
     return int(value)
 
