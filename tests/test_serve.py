@@ -162,6 +162,17 @@ def test_an_absolute_form_target_is_read_as_its_path(server):
     assert answer.startswith(b"HTTP/1.1 200 ")
 
 
+def test_100_continue_is_sent_only_for_a_body_the_server_will_read(server):
+    expect = {**JSON_TYPE, "Expect": "100-continue"}
+    refused = _raw(server, _http("POST", "/v1/video/generations", {**expect, "Content-Length": "5000"}))
+    assert refused.startswith(b"HTTP/1.1 413 ")
+    with socket.create_connection(server.host_port, timeout=5) as connection:
+        connection.sendall(_http("POST", "/v1/video/generations", {**expect, "Content-Length": str(len(GOOD))}))
+        assert connection.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        connection.sendall(GOOD)
+        assert connection.recv(65536).startswith(b"HTTP/1.1 200 ")
+
+
 def test_405_names_the_allowed_method(server):
     answer = _raw(server, _http("GET", "/v1/video/generations", {}))
     assert b"\r\nAllow: POST\r\n" in answer

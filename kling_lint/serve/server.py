@@ -89,6 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.reader.received = 0
         self.started = time.perf_counter()
         self.command = self.path = ""
+        self.continue_expected = False
         try:
             self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
             self.started = time.perf_counter()
@@ -110,11 +111,20 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # the client went away
             self.close_connection = True
 
+    def handle_expect_100(self) -> bool:
+        """Say "100 Continue" only once the body is wanted: a body refused from its headers alone
+        (413, 415, 401, ...) is then never sent at all."""
+        self.continue_expected = True
+        return True
+
     def _answer(self) -> None:
         self.body_read = False
 
         def read_body(length: int) -> bytes:
             self.body_read = True
+            if self.continue_expected and length:
+                self.send_response_only(HTTPStatus.CONTINUE)
+                self.end_headers()
             data = self.rfile.read(length) if length else b""
             if len(data) < length:
                 raise ConnectionError("the client closed the connection before its body ended")
