@@ -22,6 +22,9 @@ SAMPLES = [
     "examples/invalid/model-unknown.yaml",
     "examples/invalid/unknown-key.yaml",
 ]
+CURL_SAMPLE = ["examples/batch.jsonl"]
+MARKDOWN_SAMPLE = ["--pretty", "--markdown", "examples/multi-prompt-image-to-video.yaml"]
+DRY_RUN_SAMPLE = ["--prices", "examples/prices.toml", "examples/batch.yaml"]
 
 
 def _run(*args: str) -> str:
@@ -29,11 +32,18 @@ def _run(*args: str) -> str:
     return result.output
 
 
+def _stdout(*args: str) -> str:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False).stdout.rstrip()
+
+
 def sections() -> dict[str, str]:
     output = _run("check", "--color", "never", *SAMPLES)
     return {
         "rules": _run("rules", "--markdown").strip(),
         "output": f"```console\n$ kling-lint check {' '.join(SAMPLES)}\n{output.rstrip()}\n```",
+        "curl": f"```console\n$ kling-lint curl {' '.join(CURL_SAMPLE)}\n{_stdout('curl', *CURL_SAMPLE)}\n```",
+        "curl-markdown": f"````console\n$ kling-lint curl {' '.join(MARKDOWN_SAMPLE)}\n{_stdout('curl', *MARKDOWN_SAMPLE)}\n````",
+        "dry-run": f"```console\n$ kling-lint dry-run {' '.join(DRY_RUN_SAMPLE)}\n{_stdout('dry-run', '--color', 'never', *DRY_RUN_SAMPLE)}\n```",
         **serve_sections(),
     }
 

@@ -26,9 +26,9 @@ def schema_default(field: str) -> Any:
 
     The one place the server reads defaults from; they are said once, in the schema.
     """
-    from ..contract.schema import load_schema
+    from ..contract import default_contract
 
-    return load_schema()["properties"][field]["default"]
+    return default_contract().field((field,)).default
 
 
 class Job(NamedTuple):

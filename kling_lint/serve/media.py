@@ -17,15 +17,15 @@ FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "videos")
 
 
 def video_path(aspect_ratio: str) -> str:
-    """The placeholder for an aspect ratio such as "16:9" (videos/16x9.mp4)."""
+    """The placeholder for an aspect ratio, its colon written as an x (videos/16x9.mp4)."""
     return os.path.join(FOLDER, aspect_ratio.replace(":", "x") + ".mp4")
 
 
 def aspect_ratios() -> list[str]:
     """The aspect ratios the schema allows: one placeholder video each."""
-    from ..contract.schema import load_schema
+    from ..contract import default_contract
 
-    return load_schema()["properties"]["aspect_ratio"]["enum"]
+    return list(default_contract().allowed(("aspect_ratio",)))
 
 
 @cache

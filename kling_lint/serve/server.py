@@ -35,7 +35,7 @@ from ..redact import redact
 from .media import aspect_ratios, video_bytes
 from .service import Answer, Service, Settings, refusal
 
-MAX_CONNECTIONS = 512  # connections served at once; more wait, unrefused, in the backlog
+MAX_CONNECTIONS = 500  # connections served at once; more wait, unrefused, in the backlog
 BACKLOG = 1024
 MAX_REQUEST_LINE = 65536
 HOST_HEADER = re.compile(r"^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?$")
