@@ -49,12 +49,12 @@ class ContractFacts(namedtuple("ContractFacts", "models defaults")):
 
 @cache
 def contract_facts() -> ContractFacts:
-    """The only place this module reads the schema: the model enum and the ``default`` keywords."""
-    from .contract.schema import load_schema
+    """The only place this module asks the contract anything: the model enum and the top-level defaults."""
+    from .contract import default_contract
 
-    properties = load_schema()["properties"]
-    defaults = {name: field["default"] for name, field in properties.items() if "default" in field}
-    return ContractFacts(tuple(properties["model"]["enum"]), defaults)
+    contract = default_contract()
+    defaults = {path[0]: value for path, value in contract.defaults().items() if len(path) == 1}
+    return ContractFacts(contract.allowed(("model",)), defaults)
 
 
 class Shot(namedtuple("Shot", "number start end prompt")):

@@ -2,10 +2,9 @@
 
 kling-lint ships no prices (they differ by gateway and change); the user gives a table, as a
 TOML or JSON file (``load_prices``), or as a mapping already read from a config file
-(``price_table``). The shape, at the top or under a ``prices`` table::
-
-    currency = "USD"
-    kling-v3-std-silent = 0.084
+(``price_table``). The shape, at the top or under a ``prices`` table: ``currency`` (a string)
+and one key per model id of the schema, whose value is the price of one second of video
+(examples/prices.toml is one).
 
 Amounts are kept as Decimal, so that 0.084 x 5 is 0.42 and not 0.42000000000000004.
 """
