@@ -110,10 +110,12 @@ def _request_bodies(path: str) -> list[bytes]:
 
 def valid_bodies() -> list[tuple[str, bytes]]:
     """(name, body) for every request of every valid example."""
+    from kling_lint.load import SUFFIXES
+
     out = []
     for name in sorted(os.listdir(EXAMPLES)):
         path = os.path.join(EXAMPLES, name)
-        if os.path.isfile(path):
+        if os.path.isfile(path) and os.path.splitext(name)[1] in SUFFIXES:  # not prices.toml
             out.extend((f"{name}#{i}", body) for i, body in enumerate(_request_bodies(path)))
     return out
 
@@ -123,12 +125,13 @@ def invalid_bodies() -> list[tuple[str, bytes, str]]:
     import json
 
     import kling_lint
+    from kling_lint.load import SUFFIXES
 
     folder = os.path.join(EXAMPLES, "invalid")
     out = []
     for name in sorted(os.listdir(folder)):
         rule = name.split(".", 1)[0]
-        if name.endswith(".expect") or (rule in FILE_LEVEL_RULES and not name.endswith(".json")):
+        if os.path.splitext(name)[1] not in SUFFIXES or (rule in FILE_LEVEL_RULES and not name.endswith(".json")):
             continue
         bodies = _request_bodies(os.path.join(folder, name))
         if len(bodies) > 1:  # a batch holds valid requests beside the broken one: keep the broken ones
