@@ -9,6 +9,7 @@ Public API (imported on first use, so that ``import kling_lint`` stays cheap):
 - ``RULES``: every rule by id, with its severity and documentation;
 - ``Contract``: everything derived from a schema (the packaged one, or your own copy); pass
   ``contract=`` to any of the functions above to check against it.
+- ``InvalidRequest``: what the guard for httpx clients (``kling_lint.guard``) raises.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["Contract", "Finding", "FileResult", "RULES", "Severity", "lint", "lint_file", "lint_paths", "lint_text"]
+__all__ = ["Contract", "Finding", "FileResult", "InvalidRequest", "RULES", "Severity", "lint", "lint_file", "lint_paths", "lint_text"]
 
 _HOMES = {
     "Finding": "kling_lint.findings",
@@ -28,6 +29,7 @@ _HOMES = {
     "lint_text": "kling_lint.api",
     "RULES": "kling_lint.contract",
     "Contract": "kling_lint.contract",
+    "InvalidRequest": "kling_lint.guard",
 }
 
 

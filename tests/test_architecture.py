@@ -33,7 +33,7 @@ ALLOWED = {
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
     "run": {"__init__", "api", "contract", "findings", "report"},  # __init__: the version, for SARIF
-    "cli": {"__init__", "run", "contract", "preview", "prices"},
+    "cli": {"__init__", "run", "contract", "preview", "prices", "serve"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
@@ -41,6 +41,9 @@ ALLOWED = {
     "prices": {"dryrun"},  # dryrun: the schema's model list
     "dryrun_report": {"curl", "dryrun", "findings", "report"},
     "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run"},
+    "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
+    "guard": {"engine", "findings"},
+    "gateway": set(),
 }
 
 
@@ -96,6 +99,11 @@ def _modules_loaded_by(code: str) -> set[str]:
 def test_importing_the_cli_loads_neither_jsonschema_nor_yaml() -> None:
     loaded = _modules_loaded_by("import kling_lint.cli")
     assert not {m for m in loaded if m.startswith(("jsonschema", "ruamel", "_ruamel_yaml"))}
+
+
+def test_serve_guard_and_the_gateway_client_cost_the_cli_nothing() -> None:
+    loaded = _modules_loaded_by("import kling_lint.cli, kling_lint.gateway")
+    assert not {m for m in loaded if m.startswith(("http", "socketserver", "kling_lint.serve", "kling_lint.guard", "httpx"))}
 
 
 def test_checking_a_valid_json_file_never_imports_jsonschema_or_yaml(tmp_path: pathlib.Path) -> None:
