@@ -13,7 +13,7 @@ from itertools import chain, islice
 from typing import Any, NamedTuple
 
 from .engine import lint_bytes, lint_value, unreadable
-from .files import DEFAULT_MAX_BYTES, STDIN, Source, Unreadable, discover, read
+from .files import DEFAULT_MAX_BYTES, STDIN, STDIN_NAME, Source, Unreadable, discover, read
 from .findings import Finding
 
 
@@ -47,7 +47,9 @@ def check_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResu
     except Unreadable as error:
         return FileResult(source.name, [unreadable(source.name, str(error))], readable=False)
     try:
-        return FileResult(source.name, lint_bytes(data, source.name))
+        if source.max_findings is None:
+            return FileResult(source.name, lint_bytes(data, source.name))
+        return FileResult(source.name, lint_bytes(data, source.name, max_findings=source.max_findings))
     except Exception as error:  # noqa: BLE001 - a bug of ours must not stop the other files
         reason = f"kling-lint failed on this file ({type(error).__name__}: {error}); please report it"
         return FileResult(source.name, [unreadable(source.name, reason)], readable=False)
@@ -60,14 +62,18 @@ PARALLEL_FROM = 400
 CHUNK = 128
 
 
-def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None) -> Iterator[FileResult]:
+def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None,
+               stdin_name: str | None = None, max_findings: int | None = None) -> Iterator[FileResult]:
     """Check files and directories (searched for *.json, *.jsonl, *.yaml, *.yml), one result a file.
 
-    Results come in the order of the arguments, as each file is done. A large batch is spread
-    over ``jobs`` processes (default: one a core), this one included; each file is still read
-    and checked alone.
+    Results come in the order of the arguments, as each file is done, each file once (at its
+    first mention). A large batch is spread over ``jobs`` processes (default: one a core), this
+    one included; each file is still read and checked alone. ``stdin_name`` is the name, and so
+    the format, of what "-" reads; ``max_findings`` caps the findings a file reports.
     """
-    discovered = discover(list(arguments))
+    discovered: Iterator[Source | Unreadable] = discover(list(arguments), stdin_name or STDIN_NAME)
+    if max_findings is not None:
+        discovered = (item._replace(max_findings=max_findings) if isinstance(item, Source) else item for item in discovered)
     # Look ahead far enough to know whether the batch is worth workers; a small batch (the
     # pre-commit case) then streams without ever holding its whole file list.
     head = list(islice(discovered, PARALLEL_FROM))

@@ -7,28 +7,37 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
+import heapq
 from typing import Any
 
 from .contract import RULES, check
-from .findings import Finding, Path, Problem, format_path
+from .findings import Finding, Path, Problem, Severity, format_path
 from .load import LoadedFile, Positions, format_of, load
+from .load.document import Region
 from .load.text import LineIndex
 from .redact import redact
 
 SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 
 
-def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: bool = False) -> list[Finding]:
-    """Every finding for the file ``name`` whose content is ``data``."""
+# A file reports at most this many findings, then one saying how many more there were: a
+# request has a few dozen at worst, and a million-item list must not cost a million placed ones.
+DEFAULT_MAX_FINDINGS = 1000
+
+
+def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: bool = False,
+               max_findings: int = DEFAULT_MAX_FINDINGS) -> list[Finding]:
+    """Every finding for the file ``name`` whose content is ``data`` (at most ``max_findings``,
+    then one ``too-many-findings``)."""
     loaded = load(data, fmt or format_of(name, data))
-    return lint_loaded(loaded, name, explain_always)
+    return lint_loaded(loaded, name, explain_always, max_findings)
 
 
-def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> list[Finding]:
+def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False,
+                max_findings: int = DEFAULT_MAX_FINDINGS) -> list[Finding]:
     if loaded.failure is not None:
         return [_place(loaded.failure, {}, _Lines(loaded.text), name)]
-    findings: list[Finding] = []
-    lines: _Lines | None = None
+    located: list[tuple[Region, Problem]] = []
     for document in loaded.documents:
         problems = document.problems
         if document.checkable:
@@ -36,10 +45,34 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> 
         if not problems:
             continue
         positions = document.positions()
-        lines = lines or _Lines(loaded.text)
-        findings.extend(_place(problem, positions, lines, name) for problem in problems)
-    findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule))
+        # Only the region here: snippets and masked texts are made for the findings shown.
+        located.extend((_region(problem, positions), problem) for problem in problems)
+    # The first max_findings in file order, and the first one past them, if any.
+    ordered = heapq.nsmallest(max_findings + 1, located, key=_order)
+    if not ordered:
+        return []
+    lines = _Lines(loaded.text)
+    findings = [_place(problem, region, lines, name) for region, problem in ordered[:max_findings]]
+    if len(ordered) > max_findings:
+        findings.append(_more(located, findings, ordered[max_findings][0], lines, name))
     return findings
+
+
+def _order(item: tuple[Region, Problem]) -> tuple[int, int, str]:
+    region, problem = item
+    return region[0], region[1], problem.rule
+
+
+def _more(located: list[tuple[Region, Problem]], shown: list[Finding], first: Region, lines: _Lines, name: str) -> Finding:
+    """The finding that stands for those past the cap: at the first of them, as severe as the worst."""
+    errors = sum(RULES[problem.rule].severity is Severity.ERROR for _, problem in located)
+    errors -= sum(finding.severity is Severity.ERROR for finding in shown)
+    more = len(located) - len(shown)
+    counts = f"{errors:,} error{'' if errors == 1 else 's'}, {more - errors:,} warning{'' if more - errors == 1 else 's'}"
+    message = f"{more:,} more finding{'' if more == 1 else 's'} in this file {'is' if more == 1 else 'are'} not shown ({counts})"
+    hint = f"fix the {len(shown):,} shown first, or raise --max-findings"
+    finding = _place(Problem("too-many-findings", (), message, hint), first, lines, name)
+    return finding._replace(severity=Severity.ERROR if errors else Severity.WARNING)
 
 
 def lint_value(request: Any, name: str = "<request>") -> list[Finding]:
@@ -84,7 +117,7 @@ class _Lines:
         return self.masked[line]
 
 
-def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]:
+def _region(problem: Problem, positions: Positions) -> Region:
     if problem.position is not None:
         return problem.position
     path: Path = problem.path
@@ -98,8 +131,10 @@ def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]
     return (1, 1, 1, 2)
 
 
-def _place(problem: Problem, positions: Positions, lines: _Lines, name: str) -> Finding:
-    line, column, end_line, end_column = _region(problem, positions)
+def _place(problem: Problem, where: Positions | Region, lines: _Lines, name: str) -> Finding:
+    """``problem`` as a finding at ``where``: its region, or the positions to look it up in."""
+    region = where if isinstance(where, tuple) else _region(problem, where)
+    line, column, end_line, end_column = region
     snippet, offset = _snippet(lines.line_text(line), column)
     return Finding(
         rule=problem.rule,

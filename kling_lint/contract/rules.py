@@ -62,6 +62,12 @@ reader_rule("unreadable", ERROR, """The file could not be read at all.
 It does not exist, is not readable, is not a regular file (a FIFO, a device), is larger than
 --max-bytes, or a symbolic link loops. The run exits with status 2.""")
 
+reader_rule("too-many-findings", WARNING, """A file has more findings than --max-findings allows; the rest are counted, not shown.
+
+The last finding of such a file says how many more there were, how many of them errors, and
+takes the severity of the worst of them. Checking stops costing more with each finding (a
+million-item list is one mistake repeated): fix what is shown, or raise --max-findings.""")
+
 
 # ---------------------------------------------------------------- schema rules: shape
 
