@@ -8,6 +8,7 @@ cheap; the lookup itself is the same whichever path found the problem.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator
 from typing import Any
 
 from .contract import RULES, check
@@ -37,7 +38,29 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False,
                 max_findings: int = DEFAULT_MAX_FINDINGS) -> list[Finding]:
     if loaded.failure is not None:
         return [_place(loaded.failure, {}, _Lines(loaded.text), name)]
-    located: list[tuple[Region, Problem]] = []
+    # The first max_findings in file order, and the first one past them, if any, kept as the
+    # problems stream by: however many there are, only these are placed, and only their
+    # regions are held. The rest are counted.
+    tally = _Tally()
+    ordered = heapq.nsmallest(max_findings + 1, _located(loaded, explain_always, tally), key=_order)
+    if not ordered:
+        return []
+    lines = _Lines(loaded.text)
+    findings = [_place(problem, region, lines, name) for region, problem in ordered[:max_findings]]
+    if len(ordered) > max_findings:
+        findings.append(_more(tally, findings, ordered[max_findings][0], lines, name))
+    return findings
+
+
+class _Tally:
+    __slots__ = ("problems", "errors")
+
+    def __init__(self) -> None:
+        self.problems = self.errors = 0
+
+
+def _located(loaded: LoadedFile, explain_always: bool, tally: _Tally) -> Iterator[tuple[Region, Problem]]:
+    """Every problem of the file with its region (cheap: snippets and masks come later), counted."""
     for document in loaded.documents:
         problems = document.problems
         if document.checkable:
@@ -45,17 +68,10 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False,
         if not problems:
             continue
         positions = document.positions()
-        # Only the region here: snippets and masked texts are made for the findings shown.
-        located.extend((_region(problem, positions), problem) for problem in problems)
-    # The first max_findings in file order, and the first one past them, if any.
-    ordered = heapq.nsmallest(max_findings + 1, located, key=_order)
-    if not ordered:
-        return []
-    lines = _Lines(loaded.text)
-    findings = [_place(problem, region, lines, name) for region, problem in ordered[:max_findings]]
-    if len(ordered) > max_findings:
-        findings.append(_more(located, findings, ordered[max_findings][0], lines, name))
-    return findings
+        for problem in problems:
+            tally.problems += 1
+            tally.errors += RULES[problem.rule].severity is Severity.ERROR
+            yield _region(problem, positions), problem
 
 
 def _order(item: tuple[Region, Problem]) -> tuple[int, int, str]:
@@ -63,11 +79,10 @@ def _order(item: tuple[Region, Problem]) -> tuple[int, int, str]:
     return region[0], region[1], problem.rule
 
 
-def _more(located: list[tuple[Region, Problem]], shown: list[Finding], first: Region, lines: _Lines, name: str) -> Finding:
+def _more(tally: _Tally, shown: list[Finding], first: Region, lines: _Lines, name: str) -> Finding:
     """The finding that stands for those past the cap: at the first of them, as severe as the worst."""
-    errors = sum(RULES[problem.rule].severity is Severity.ERROR for _, problem in located)
-    errors -= sum(finding.severity is Severity.ERROR for finding in shown)
-    more = len(located) - len(shown)
+    errors = tally.errors - sum(finding.severity is Severity.ERROR for finding in shown)
+    more = tally.problems - len(shown)
     counts = f"{errors:,} error{'' if errors == 1 else 's'}, {more - errors:,} warning{'' if more - errors == 1 else 's'}"
     message = f"{more:,} more finding{'' if more == 1 else 's'} in this file {'is' if more == 1 else 'are'} not shown ({counts})"
     hint = f"fix the {len(shown):,} shown first, or raise --max-findings"
