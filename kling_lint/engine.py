@@ -7,7 +7,6 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,7 +41,7 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False,
     # problems stream by: however many there are, only these are placed, and only their
     # regions are held. The rest are counted.
     tally = _Tally()
-    ordered = heapq.nsmallest(max_findings + 1, _located(loaded, explain_always, tally), key=_order)
+    ordered = _first(max_findings + 1, _located(loaded, explain_always, tally))
     if not ordered:
         return []
     lines = _Lines(loaded.text)
@@ -72,6 +71,20 @@ def _located(loaded: LoadedFile, explain_always: bool, tally: _Tally) -> Iterato
             tally.problems += 1
             tally.errors += RULES[problem.rule].severity is Severity.ERROR
             yield _region(problem, positions), problem
+
+
+def _first(count: int, located: Iterator[tuple[Region, Problem]]) -> list[tuple[Region, Problem]]:
+    """The first ``count`` in file order, as ``sorted(located, key=_order)[:count]`` gives them,
+    holding at most twice that many at a time (and without heapq, which a plain check does not
+    otherwise import)."""
+    kept: list[tuple[Region, Problem]] = []
+    for item in located:
+        kept.append(item)
+        if len(kept) >= 2 * count:
+            kept.sort(key=_order)  # stable: of equal ones, the earlier stays first, as in sorted()
+            del kept[count:]
+    kept.sort(key=_order)
+    return kept[:count]
 
 
 def _order(item: tuple[Region, Problem]) -> tuple[int, int, str]:

@@ -396,3 +396,23 @@ def test_json_diagnostics_carry_the_end_of_the_span(tmp_path: Path) -> None:
     path = write(tmp_path, "bad.json", ERROR)
     [found] = json.loads(cli("check", "--format", "json", str(path)).stdout)["diagnostics"]
     assert (found["line"], found["column"], found["end_line"], found["end_column"]) == (1, 11, 1, 31)
+
+
+def test_the_cap_keeps_exactly_what_sorting_everything_would() -> None:
+    import random
+
+    generator = random.Random(7)
+    for _ in range(500):
+        items = [((generator.randrange(5), generator.randrange(5), 0, 0), engine.Problem(generator.choice("ab"), (n,), "")) for n in range(generator.randrange(30))]
+        count = generator.randrange(1, 8)
+        assert engine._first(count, iter(items)) == sorted(items, key=engine._order)[:count]
+
+
+def test_a_plain_check_loads_nothing_the_new_options_need(tmp_path: Path) -> None:
+    path = write(tmp_path, "bad.json", ERROR)
+    code = ("import sys\nfrom kling_lint.entry import main\nsys.argv = ['kling-lint', 'check', sys.argv[1]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted(m for m in sys.modules if m in ('heapq', 'tempfile', 'kling_lint.report.statistics', 'kling_lint.report.to_file'))), file=sys.stderr)")
+    loaded = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert ERROR_MESSAGE in loaded.stdout
+    assert loaded.stderr.split() == []
