@@ -65,7 +65,7 @@ It does not exist, is not readable, is not a regular file (a FIFO, a device), is
 reader_rule("too-many-findings", WARNING, """A file has more findings than --max-findings allows; the rest are counted, not shown.
 
 The last finding of such a file says how many more there were, how many of them errors, and
-takes the severity of the worst of them. Checking stops costing more with each finding (a
+takes the severity of the worst of them. Only the findings shown are placed, masked and printed (a
 million-item list is one mistake repeated): fix what is shown, or raise --max-findings.""")
 
 
