@@ -96,7 +96,8 @@ def _normal(path: str) -> str:
     """
     if "/." in path or "//" in path or path.startswith((".", "/")) or path.endswith("/") or os.sep != "/":
         normal = os.path.normpath(path)
-        if os.path.isabs(normal):
+        if os.path.isabs(normal) or normal.startswith(os.pardir):  # "../here/a.json" is "a.json"
+            normal = os.path.abspath(normal)
             here = os.getcwd()
             if normal.startswith(here + os.sep):
                 normal = normal[len(here) + 1:]

@@ -259,7 +259,8 @@ def test_a_file_named_twice_or_also_reached_through_its_folder_is_checked_once(t
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "requests/a.json", ERROR)
     write(tmp_path, "requests/sub/b.json", ERROR)
-    assert _checked("requests/a.json", "requests/a.json", "./requests/a.json", str(tmp_path / "requests" / "a.json")) == ["requests/a.json"]
+    assert _checked("requests/a.json", "requests/a.json", "./requests/a.json", str(tmp_path / "requests" / "a.json"),
+                    f"../{tmp_path.name}/requests/a.json", "requests//sub/../a.json") == ["requests/a.json"]
     assert _checked("requests/a.json", "requests") == ["requests/a.json", "requests/sub/b.json"]
     assert _checked("requests", "requests/a.json", "requests/sub/b.json") == ["requests/a.json", "requests/sub/b.json"]
     assert _checked("requests/sub", "requests") == ["requests/sub/b.json", "requests/a.json"]
