@@ -68,6 +68,16 @@ def test_standard_output_closed_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert one_line(done.stderr) == "kling-lint: cannot write the report: standard output is closed"
 
 
+def test_with_standard_output_closed_an_output_file_still_gets_the_report(tmp_path: Path) -> None:
+    path = write(tmp_path, "ok.json", VALID)
+    target = tmp_path / "report.txt"
+    done = process("check", "--output-file", str(target), str(path), shell_redirect=">&-")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert target.read_text("utf-8") == "no problems in 1 file\n"
+    both_closed = process("check", str(path), shell_redirect=">&- 2>&-", stdout=subprocess.DEVNULL)
+    assert both_closed.returncode == 2  # nowhere to say why: the status says it
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
 @pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])
 def test_a_full_disk_is_one_line_and_exit_2(tmp_path: Path, output_format: str) -> None:
