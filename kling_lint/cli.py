@@ -13,11 +13,11 @@ import sys
 import click
 
 from . import __version__
-from .run import COLOR_CHOICES, DEFAULT_MAX_BYTES, FORMAT_NAMES, run_check
+from .run import COLOR_CHOICES, DEFAULT_MAX_BYTES, DEFAULT_MAX_FINDINGS, FORMAT_NAMES, STATISTICS_FORMATS, run_check
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kling-lint")
+@click.version_option(__version__, "-V", "--version", prog_name="kling-lint")
 def main() -> None:
     """Check Kling v3 video-generation request files (JSON, JSONL, YAML) before you submit them."""
 
@@ -29,12 +29,23 @@ def main() -> None:
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that check files, this one included (default: one a core, from 400 files).")
-def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None) -> None:
+@click.option("--max-findings", type=click.IntRange(min=1), default=DEFAULT_MAX_FINDINGS, show_default=True, help="Findings shown a file; one more says how many were left out.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary line.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has, most first, instead of the findings (text or json).")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, allow_dash=False), default=None, help="Write the report to this file (whole or not at all) instead of standard output.")
+@click.option("--stdin-filename", metavar="NAME", default=None, help='The name of what "-" reads, as output shows it; its suffix sets the format (.jsonl: one request a line).')
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a file could not be read).")
+def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None,
+          max_findings: int, quiet: bool, statistics: bool, output_file: str | None, stdin_filename: str | None, exit_zero: bool) -> None:
     """Check request files and directories; "-" reads standard input.
 
-    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read.
+    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read
+    or the report could not be written.
     """
-    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs))
+    if statistics and output_format not in STATISTICS_FORMATS:
+        raise click.BadOptionUsage("statistics", f"--statistics prints text or json, not {output_format}")
+    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs, quiet, statistics, output_file,
+                       stdin_filename, exit_zero, max_findings))
 
 
 @main.command()

@@ -72,6 +72,12 @@ INTERNAL_DOC = """kling-lint's compiled schema check and its explanation disagre
 A bug of kling-lint's own: the request is not let through in silence. Please report it, with
 the request."""
 
+TOO_MANY_FINDINGS_DOC = """A file has more findings than --max-findings allows; the rest are counted, not shown.
+
+The last finding of such a file says how many more there were, how many of them errors, and
+takes the severity of the worst of them. Only the findings shown are placed, masked and printed (a
+million-item list is one mistake repeated): fix what is shown, or raise --max-findings."""
+
 
 # ---------------------------------------------------------------- schema rules: shape
 
@@ -446,6 +452,7 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule(ids.DUPLICATE_KEY, ERROR, None, "reader", DUPLICATE_KEY_DOC),
     Rule(ids.YAML11_AMBIGUOUS, WARNING, None, "reader", YAML11_DOC),
     Rule(ids.UNREADABLE, ERROR, None, "reader", UNREADABLE_DOC),
+    Rule(ids.TOO_MANY_FINDINGS, WARNING, None, "reader", TOO_MANY_FINDINGS_DOC),
     Rule(ids.TYPE_MISMATCH, ERROR, type_mismatch, "schema"),
     Rule(ids.UNKNOWN_KEY, ERROR, unknown_key, "schema"),
     Rule(ids.MODEL_MISSING, ERROR, model_missing, "schema"),
