@@ -429,11 +429,15 @@ def _read_part(text: str, start: int, end: int, with_positions: bool, places: _P
     except _Refused as error:
         raise places.error(str(error), start + error.mark.index, refused=True) from None
     except MarkedYAMLError as error:
-        message, offset = explain(error, text, start)
+        message, offset = explain(error, text, start, [frame.start_mark for frame in builder.stack])
         raise places.error(message, offset) from None
-    except YAMLError as error:
+    except YAMLError as error:  # the reader's: a character YAML does not allow
         position = getattr(error, "position", None)
         message = str(getattr(error, "reason", "") or error).split("\n")[0]
+        character = getattr(error, "character", None)
+        if isinstance(character, (int, str)):
+            code = character if isinstance(character, int) else ord(character[:1] or "\0")
+            message = f"the character U+{code:04X} is not allowed in YAML ({message})"
         raise places.error(message, start + position if isinstance(position, int) else start) from None
     finally:
         dispose()
@@ -457,13 +461,15 @@ class _Places:
 
 
 _FLOW = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
+_CLOSER = {"[": "]", "{": "}"}
 
 
-def explain(error: Any, text: str, base: int) -> tuple[str, int]:
+def explain(error: Any, text: str, base: int, open_marks: list[Any] = ()) -> tuple[str, int]:
     """A parser's error said in the words of the mistake, and where the mistake is.
 
     The parser says where it stopped; for a tab, a bracket or a quote left open, the place to
     fix is elsewhere, and its message ("cannot start any token") does not name the mistake.
+    ``open_marks`` are the start marks of the collections still open when it stopped.
     """
     mark, context = error.problem_mark or error.context_mark, error.context_mark
     offset = base + mark.index if mark else base
@@ -472,19 +478,17 @@ def explain(error: Any, text: str, base: int) -> tuple[str, int]:
     indent = len(text) - len(text[line_start:].lstrip(" \t")) - line_start
     if "\t" in text[line_start:line_start + indent] and offset <= line_start + indent:
         return "a tab indents this line; YAML indents with spaces only", text.index("\t", line_start)
-    if context is not None and mark is not None and context.index < mark.index:
-        opened = base + context.index
-        stopped_at = text[offset:offset + 3]
-        at_end = offset >= len(text) or (stopped_at in ("---", "...") and offset == line_start)
-        if error.context in _FLOW and (at_end or text.count("\n", opened, offset)):
-            bracket = _FLOW[error.context]
-            closer = "]" if bracket == "[" else "}"
-            if at_end:
-                return f"this {bracket} is never closed: the document ends before its '{closer}'", opened
-            line = text.count("\n", 0, offset) + 1
-            return f"this {bracket} is never closed: line {line} is reached without its '{closer}'", opened
-        if error.context == "while scanning a quoted scalar" and at_end:
-            return "this quoted string is never closed: its closing quote is missing", opened
+    at_end = not text[offset:].strip() or (text.startswith(("---", "..."), offset) and offset == line_start)
+    if at_end and context is not None and error.context == "while scanning a quoted scalar":
+        return "this quoted string is never closed: its closing quote is missing", base + context.index
+    flows = [base + m.index for m in open_marks if text[base + m.index:base + m.index + 1] in _CLOSER]
+    if at_end and flows:
+        bracket = text[flows[-1]]
+        return f"this {bracket} is never closed: the document ends before its '{_CLOSER[bracket]}'", flows[-1]
+    if error.context in _FLOW and context is not None and text.count("\n", base + context.index, offset):
+        bracket = _FLOW[error.context]
+        line = text.count("\n", 0, offset) + 1
+        return f"this {bracket} is never closed: line {line} is reached without its '{_CLOSER[bracket]}'", base + context.index
     if error.context:
         message += f" ({error.context})"
     return message, offset
