@@ -156,6 +156,8 @@ def _float_11(text: str) -> float:
     value = 0.0
     for part in text.lstrip("+-").split(":"):
         value = value * 60 + float(part)
+        if value == float("inf"):
+            break  # and stays so: no need to read the rest of a long "1:0:0:…"
     return sign * value
 
 
@@ -315,6 +317,7 @@ class _Document:
 # (``{url: https://x}``, ``[9:16]``), but about thirty times slower: it re-reads what the C
 # parser refused, up to this many characters of a file, so that a large broken file stays cheap.
 SLOW_READER_BUDGET = 1 << 20
+_SLOW_READER_START = 4096  # what starting it costs, in characters read: many small parts add up too
 
 
 class _Refused(Exception):
@@ -355,9 +358,10 @@ def read_yaml(text: str, with_positions: bool = False) -> list[_Document]:
 def _read_again(text: str, start: int, end: int, with_positions: bool, places: _Places,
                 error: YamlError, budget: list[int]) -> list[_Document]:
     """A part the C parser refused, read by the pure-Python parser; or the document that says why."""
-    if error.refused or end - start > budget[0]:
+    cost = end - start + _SLOW_READER_START
+    if error.refused or cost > budget[0]:
         return [_unreadable(error, with_positions)]
-    budget[0] -= end - start
+    budget[0] -= cost
     try:
         return _read_part(text, start, end, with_positions, places, _pure_events)
     except YamlError as slow_error:
@@ -429,7 +433,7 @@ def _read_part(text: str, start: int, end: int, with_positions: bool, places: _P
     except _Refused as error:
         raise places.error(str(error), start + error.mark.index, refused=True) from None
     except MarkedYAMLError as error:
-        message, offset = explain(error, text, start, [frame.start_mark for frame in builder.stack])
+        message, offset = explain(error, text, start, end, places, [frame.start_mark for frame in builder.stack])
         raise places.error(message, offset) from None
     except YAMLError as error:  # the reader's: a character YAML does not allow
         position = getattr(error, "position", None)
@@ -464,31 +468,37 @@ _FLOW = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "
 _CLOSER = {"[": "]", "{": "}"}
 
 
-def explain(error: Any, text: str, base: int, open_marks: list[Any] = ()) -> tuple[str, int]:
-    """A parser's error said in the words of the mistake, and where the mistake is.
+_INDENT = re.compile(r"[ \t]*")
+_BLANK = re.compile(r"\s*")
+
+
+def explain(error: Any, text: str, start: int, end: int, places: _Places, open_marks: list[Any] = ()) -> tuple[str, int]:
+    """A parser's error in ``text[start:end]`` said in the words of the mistake, and where it is.
 
     The parser says where it stopped; for a tab, a bracket or a quote left open, the place to
     fix is elsewhere, and its message ("cannot start any token") does not name the mistake.
-    ``open_marks`` are the start marks of the collections still open when it stopped.
+    ``open_marks`` are the start marks of the collections still open when it stopped. (Every
+    step looks near the error only: a file may have many documents that fail.)
     """
     mark, context = error.problem_mark or error.context_mark, error.context_mark
-    offset = base + mark.index if mark else base
+    offset = start + mark.index if mark else start
     message = error.problem or "the text is not valid YAML"
-    line_start = text.rfind("\n", 0, offset) + 1
-    indent = len(text) - len(text[line_start:].lstrip(" \t")) - line_start
-    if "\t" in text[line_start:line_start + indent] and offset <= line_start + indent:
+    line_start = text.rfind("\n", start, offset) + 1 or start
+    indent_end = _INDENT.match(text, line_start, end).end()
+    if offset <= indent_end and "\t" in text[line_start:indent_end]:
         return "a tab indents this line; YAML indents with spaces only", text.index("\t", line_start)
-    at_end = not text[offset:].strip() or (text.startswith(("---", "..."), offset) and offset == line_start)
+    at_end = _BLANK.fullmatch(text, offset, end) is not None or (
+        offset == line_start and text.startswith(("---", "..."), offset))
     if at_end and context is not None and error.context == "while scanning a quoted scalar":
-        return "this quoted string is never closed: its closing quote is missing", base + context.index
-    flows = [base + m.index for m in open_marks if text[base + m.index:base + m.index + 1] in _CLOSER]
+        return "this quoted string is never closed: its closing quote is missing", start + context.index
+    flows = [start + m.index for m in open_marks if text[start + m.index:start + m.index + 1] in _CLOSER]
     if at_end and flows:
         bracket = text[flows[-1]]
         return f"this {bracket} is never closed: the document ends before its '{_CLOSER[bracket]}'", flows[-1]
-    if error.context in _FLOW and context is not None and text.count("\n", base + context.index, offset):
+    if error.context in _FLOW and context is not None and text.count("\n", start + context.index, offset):
         bracket = _FLOW[error.context]
-        line = text.count("\n", 0, offset) + 1
-        return f"this {bracket} is never closed: line {line} is reached without its '{_CLOSER[bracket]}'", base + context.index
+        line = places.position(offset)[0]
+        return f"this {bracket} is never closed: line {line} is reached without its '{_CLOSER[bracket]}'", start + context.index
     if error.context:
         message += f" ({error.context})"
     return message, offset
