@@ -92,7 +92,9 @@ def findings(text: str) -> list[tuple[str, str, str, str]]:
     return sorted((f.rule, f.json_path, f.message, str(f.severity)) for f in lint_text(text, "r.yaml"))
 
 
-REQUESTS = st.one_of(valid_requests(), broken_requests().map(lambda broken: broken.request))
+# Objects: a request broken into a scalar or a list is not written in block style as a mapping.
+REQUESTS = st.one_of(valid_requests(), broken_requests().map(lambda broken: broken.request)).filter(
+    lambda request: isinstance(request, dict) and bool(request))
 
 
 @given(REQUESTS, st.booleans(), st.integers(0, 3), st.booleans())
