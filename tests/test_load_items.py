@@ -276,3 +276,22 @@ def test_a_long_yaml_11_look_alike_costs_linear_time(tmp_path: Path, value: str)
     assert time.perf_counter() - started < 5  # quadratic, this took about a minute
     assert status == 1
     assert [(rule, line, column) for rule, line, column, _ in found] == [("duration-range", 3, 11), ("yaml11-ambiguous", 3, 11)]
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from strategies import broken_requests, json_text, valid_requests, yaml_text  # noqa: E402
+
+
+def _found(data: bytes, name: str) -> list[tuple[str, str, int | None, int | None, str]]:
+    return [(f.rule, f.json_path, f.line, f.column, f.message) for f in lint_text(data, name)]
+
+
+@given(st.one_of(valid_requests(), broken_requests().map(lambda broken: broken.request)), st.sampled_from(["json", "yaml"]))
+def test_a_bom_and_standard_input_change_no_finding(request: object, fmt: str) -> None:
+    text = (json_text if fmt == "json" else yaml_text)(request).encode("utf-8")
+    expected = _found(text, f"r.{fmt}")
+    for data in (text, b"\xef\xbb\xbf" + text):
+        assert _found(data, f"r.{fmt}") == expected
+        assert _found(data, "<stdin>") == expected
