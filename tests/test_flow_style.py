@@ -106,3 +106,47 @@ def test_a_request_reads_the_same_in_flow_style(request: dict[str, Any], plain: 
     [flow_document] = load(written_flow.encode(), "yaml").documents
     assert strict(flow_document.value) == strict(block_document.value) == strict(request)
     assert findings(written_flow) == findings(written_block)
+
+
+# ---------------------------------------------------------------- whatever YAML 1.2 reads
+
+from hypothesis import assume  # noqa: E402
+
+from kling_lint.load.yaml_format import YamlError, read_yaml  # noqa: E402
+
+PIECES = ["{", "}", "[", "]", ", ", ",", ": ", ":", "a", "b:c", "https://x.example/k.png", "9:16", "- ", "? ",
+          "\n", "\n  ", "  ", " #c\n", "'q'", '"d"', "&a ", "*a", "\n---\n", "\n...\n", "x y", "-1", ".5", "~", "!!str "]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=16).map("".join))
+def test_what_the_yaml_12_parser_reads_is_read(text: str) -> None:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        for _ in YAML(typ="safe", pure=True).parse(text):
+            pass
+    except YAMLError:
+        assume(False)
+    event(f"the C parser refuses it: {_c_refuses(text)}")
+    try:
+        documents = read_yaml(text)
+    except YamlError as error:
+        assert error.refused, f"{text!r}: {error}"  # kling-lint's own refusals (an alias without anchor, ...)
+        return
+    assert all(doc.error is None or doc.error.refused for doc in documents), [str(doc.error) for doc in documents]
+
+
+def _c_refuses(text: str) -> bool:
+    from _ruamel_yaml import CParser
+    from ruamel.yaml.error import YAMLError
+
+    parser = CParser(text)
+    try:
+        while type(parser.get_event()).__name__ != "StreamEndEvent":
+            pass
+    except YAMLError:
+        return True
+    finally:
+        parser.dispose()
+    return False

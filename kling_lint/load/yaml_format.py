@@ -311,6 +311,7 @@ class _Document:
         self.aliased_characters = 0
         self.start = start  # the document's start event's marks, for a document that is empty
         self.checkable = True
+        self.error: YamlError | None = None  # why a document could not be read
 
 
 # The pure-Python parser reads YAML 1.2 where the C parser (libyaml) keeps YAML 1.1's rules
@@ -365,9 +366,13 @@ def _read_again(text: str, start: int, end: int, with_positions: bool, places: _
     try:
         return _read_part(text, start, end, with_positions, places, _pure_events)
     except YamlError as slow_error:
-        # Where the parsers disagree, the YAML 1.2 reader decides: its error stands if it
-        # read further than the C parser did; otherwise the C parser's (its messages are clearer).
-        return [_unreadable(slow_error if slow_error.offset > error.offset else error, with_positions)]
+        # Where the parsers disagree, the YAML 1.2 reader decides: what kling-lint refuses in
+        # its reading stands, and of two syntax errors the one further on (the C parser's
+        # messages are clearer, but it may stop early at what YAML 1.2 allows).
+        later = slow_error.offset > error.offset
+        return [_unreadable(slow_error if slow_error.refused or later else error, with_positions)]
+    except Exception:  # noqa: BLE001 - a fault of the second opinion: the first one stands
+        return [_unreadable(error, with_positions)]
 
 
 def _unreadable(error: YamlError, with_positions: bool) -> _Document:
@@ -377,9 +382,6 @@ def _unreadable(error: YamlError, with_positions: bool) -> _Document:
     doc.checkable = False
     doc.error = error
     return doc
-
-
-_Document.error = None  # type: ignore[attr-defined]  # set on a document that could not be read
 
 
 # A line that starts a document ("---") or ends one ("..."), followed by a space or its end.
