@@ -318,7 +318,7 @@ class _Document:
 # (``{url: https://x}``, ``[9:16]``), but about thirty times slower: it re-reads what the C
 # parser refused, up to this many characters of a file, so that a large broken file stays cheap.
 SLOW_READER_BUDGET = 1 << 20
-_SLOW_READER_START = 4096  # what starting it costs, in characters read: many small parts add up too
+_SLOW_READER_START = 1024  # what starting it costs, in characters read: many small parts add up too
 
 
 class _Refused(Exception):
@@ -340,19 +340,37 @@ def read_yaml(text: str, with_positions: bool = False) -> list[_Document]:
     try:
         return _read_part(text, 0, len(text), with_positions, places, _c_events)
     except YamlError as error:
-        first = error
-    parts = _parts(text)
-    budget = [SLOW_READER_BUDGET]
-    documents: list[_Document] = []
-    for start, end in parts:
-        try:
-            if len(parts) == 1:  # the whole stream again: the C parser has already answered
-                raise first
-            documents.extend(_read_part(text, start, end, with_positions, places, _c_events))
-        except YamlError as error:
-            documents.extend(_read_again(text, start, end, with_positions, places, error, budget))
+        documents = _read_parts(text, _parts(text), with_positions, places, error)
     if len(documents) == 1 and not documents[0].checkable and documents[0].error is not None:
         raise documents[0].error
+    return documents
+
+
+def _read_parts(text: str, parts: list[tuple[int, int]], with_positions: bool, places: _Places,
+                error: YamlError) -> list[_Document]:
+    """The documents of a stream the C parser could not read whole, each part read alone.
+
+    Runs of parts are read together and halved where they fail, so a broken document among
+    thousands costs a few reads, not one a document; a part that fails alone is read again
+    by the YAML 1.2 parser, or becomes the document that says why.
+    """
+    budget = [SLOW_READER_BUDGET]
+    documents: list[_Document] = []
+    todo: list[tuple[int, int, YamlError | None]] = [(0, len(parts), error)]  # first half on top
+    while todo:
+        low, high, failed = todo.pop()
+        start, end = parts[low][0], parts[high - 1][1]
+        if failed is None:
+            try:
+                documents.extend(_read_part(text, start, end, with_positions, places, _c_events))
+                continue
+            except YamlError as chunk_error:
+                failed = chunk_error
+        if high - low == 1:
+            documents.extend(_read_again(text, start, end, with_positions, places, failed, budget))
+            continue
+        middle = (low + high) // 2
+        todo += [(middle, high, None), (low, middle, None)]
     return documents
 
 
@@ -416,10 +434,11 @@ def _c_events(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
 
 
 def _pure_events(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
-    from ruamel.yaml import YAML
+    # The loader's parts, not YAML(): that looks for plug-ins on disk each time it is made.
+    from ruamel.yaml.loader import SafeLoader
 
-    events = YAML(typ="safe", pure=True).parse(text)
-    return events.__next__, events.close
+    loader = SafeLoader(text)
+    return loader.get_event, loader.dispose
 
 
 def _read_part(text: str, start: int, end: int, with_positions: bool, places: _Places,
