@@ -13,7 +13,7 @@ from itertools import chain, islice
 from typing import Any, NamedTuple
 
 from .engine import lint_bytes, lint_value, unreadable
-from .files import DEFAULT_MAX_BYTES, STDIN, Source, Unreadable, discover, read
+from .files import DEFAULT_MAX_BYTES, STDIN, Exclude, Source, Unreadable, discover, read
 from .findings import Finding
 
 
@@ -60,14 +60,15 @@ PARALLEL_FROM = 400
 CHUNK = 128
 
 
-def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None) -> Iterator[FileResult]:
+def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None,
+               exclude: Exclude | None = None) -> Iterator[FileResult]:
     """Check files and directories (searched for *.json, *.jsonl, *.yaml, *.yml), one result a file.
 
     Results come in the order of the arguments, as each file is done. A large batch is spread
     over ``jobs`` processes (default: one a core), this one included; each file is still read
-    and checked alone.
+    and checked alone. ``exclude(path, named)`` leaves files out (a configuration's exclude).
     """
-    discovered = discover(list(arguments))
+    discovered = discover(list(arguments), exclude)
     # Look ahead far enough to know whether the batch is worth workers; a small batch (the
     # pre-commit case) then streams without ever holding its whole file list.
     head = list(islice(discovered, PARALLEL_FROM))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from .load import SUFFIXES
@@ -34,43 +34,59 @@ def printable(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def discover(arguments: list[str]) -> Iterator[Source | Unreadable]:
+# Whether a path is left out (the configuration's exclude): the path, and whether it was named
+# on the command line (True) or found by a directory walk (False).
+Exclude = Callable[[str, bool], bool]
+
+
+def discover(arguments: list[str], exclude: Exclude | None = None) -> Iterator[Source | Unreadable]:
     """The request files named by ``arguments``: files as given, directories searched.
 
-    Directories are walked without following links (no loops), skipping hidden folders; a
-    directory that holds no request file or cannot be listed, or a path that does not exist,
-    yields Unreadable.
+    Directories are walked without following links (no loops), skipping hidden folders and
+    what ``exclude`` leaves out; a directory that holds no request file (none excluded) or
+    cannot be listed, or a path that does not exist, yields Unreadable.
     """
     for argument in arguments:
         if argument == STDIN:
             yield Source("<stdin>", STDIN)
+        elif exclude is not None and exclude(argument, True):
+            continue
         elif os.path.isdir(argument):
             found = False
-            for source in _walk(argument):
+            excluded: list[str] = []
+            for source in _walk(argument, exclude, excluded):
                 found = True
                 yield source
-            if not found:
+            if not found and not excluded:
                 yield Unreadable(printable(argument), "no request files (*.json, *.jsonl, *.yaml, *.yml) in this directory")
         else:  # a missing file is reported when it is read, with the system's reason
             yield Source(printable(argument), argument)
 
 
-def _walk(top: str) -> Iterator[Source | Unreadable]:
+def _walk(top: str, exclude: Exclude | None = None, excluded: list[str] | None = None) -> Iterator[Source | Unreadable]:
     failures: list[OSError] = []
+    left_out = excluded if excluded is not None else []
     for folder, subfolders, names in os.walk(top, onerror=failures.append):
         while failures:  # a folder that could not be listed (os.walk reports it before moving on)
             error = failures.pop(0)
             yield Unreadable(printable(error.filename or folder), _reason(error))
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and not _left_out(folder, d, exclude, left_out))
         for name in sorted(names):
             if name.startswith("."):
                 continue
             dot = name.rfind(".")
-            if dot > 0 and name[dot:].lower() in SUFFIXES:
+            if dot > 0 and name[dot:].lower() in SUFFIXES and not _left_out(folder, name, exclude, left_out):
                 path = os.path.join(folder, name)
                 yield Source(printable(path), path)
     for error in failures:
         yield Unreadable(printable(error.filename or top), _reason(error))
+
+
+def _left_out(folder: str, name: str, exclude: Exclude | None, excluded: list[str]) -> bool:
+    if exclude is None or not exclude(os.path.join(folder, name), False):
+        return False
+    excluded.append(name)
+    return True
 
 
 def read(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

@@ -120,7 +120,7 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly() -> None:
 def test_ctrl_c_ends_the_run_with_130_and_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import kling_lint.api
 
-    def interrupted(*args: Any) -> Any:
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
         yield  # pragma: no cover - makes this a generator, as lint_paths is
 

@@ -1,0 +1,286 @@
+"""Configuration: a team's settings, from ``.kling-lint.toml`` or ``[tool.kling-lint]`` in pyproject.toml.
+
+The file is found as ruff finds its own: from the current directory up to the root, each folder
+is asked for a ``.kling-lint.toml`` (its keys at the top level), then for a ``pyproject.toml``
+with a ``[tool.kling-lint]`` table (one without the table is passed over). ``--config PATH``
+names the file instead, ``--isolated`` reads none. The command line beats the file, which
+beats the defaults.
+
+Every run of ``kling-lint check FILE...`` (the pre-commit call) looks, so looking is kept cheap:
+two stat calls a folder, a pyproject.toml is parsed only when its bytes mention kling-lint, and
+tomllib is imported only then. A run without a file never imports more than this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from .findings import Finding, Severity
+
+CONFIG_FILE = ".kling-lint.toml"
+PYPROJECT = "pyproject.toml"
+PYPROJECT_TABLE = ("tool", "kling-lint")
+
+# Rules a configuration cannot switch off or re-grade: a file that cannot be read was not checked.
+FIXED_RULES = frozenset({"syntax", "unreadable"})
+SEVERITY_CHOICES = ("error", "warning", "off")
+JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
+RULE_KEYS = ("select", "ignore", "extend-select")
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message names the file, the line and the key."""
+
+
+class Settings(NamedTuple):
+    """What a run is configured with, the command line and the file merged.
+
+    ``options`` holds the check command's options by run_check's parameter names, every one
+    resolved (defaults filled in); ``origins`` says where each file key's value came from.
+    ``prices`` is the dry-run's price table as the file has it: ``{"currency": "USD",
+    "<model id>": price per second, ...}``, or None.
+    """
+
+    source: str | None = None
+    options: Mapping[str, Any] = {}
+    origins: Mapping[str, str] = {}
+    disabled: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = {}
+    exclude: tuple[str, ...] = ()
+    root: str = ""
+    extra_body_keys: Mapping[str, str] = {}
+    prices: Mapping[str, Any] | None = None
+
+    def grade(self, findings: list[Finding]) -> list[Finding]:
+        """``findings`` without the rules switched off, each with the severity configured for it."""
+        if not self.disabled and not self.severity:
+            return findings
+        graded = []
+        for finding in findings:
+            if finding.rule in self.disabled:
+                continue
+            severity = self.severity.get(finding.rule, finding.severity)
+            graded.append(finding if severity is finding.severity else finding._replace(severity=severity))
+        return graded
+
+    def excludes(self, path: str, named: bool) -> bool:
+        """Whether ``path`` is left out: found by a directory walk, or ``named`` on the command line.
+
+        A named file is left out only with force-exclude (as ruff does), and then also when a
+        folder it is in, below the configuration's folder, matches.
+        """
+        if not self.exclude or (named and not self.options.get("force_exclude")):
+            return False
+        return _matches(path, self.exclude, self.root, named)
+
+
+def resolve(
+    options: Mapping[str, Any],
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+    config_file: str | None = None,
+    isolated: bool = False,
+    start: str | None = None,
+) -> Settings:
+    """The settings of a run: ``options`` (run_check's parameters, None where not given on the
+    command line) and the rule options of the command line, over the configuration file's.
+
+    Raises ConfigError for a file or a rule id that cannot be used.
+    """
+    specs = option_specs()
+    path = None if isolated else (config_file if config_file is not None else find_config(start or os.getcwd()))
+    table: dict[str, Any] = {}
+    if path is not None:
+        from .config_file import read_table
+
+        table = read_table(path)
+    merged: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for key, (parameter, default, _) in specs.items():
+        if options.get(parameter) is not None:
+            merged[parameter], origins[key] = options[parameter], "command line"
+        elif key in table:
+            merged[parameter], origins[key] = table[key], _shown_path(path)
+        else:
+            merged[parameter], origins[key] = default, "default"
+    disabled, severity = _rules(table, select, ignore, extend_select)
+    return Settings(
+        source=_shown_path(path) if path is not None else None,
+        options=merged,
+        origins=origins,
+        disabled=disabled,
+        severity=severity,
+        exclude=tuple(table.get("exclude", ())),
+        root=os.path.dirname(os.path.abspath(path)) if path is not None else os.getcwd(),
+        extra_body_keys=dict(table.get("extra-body-keys", {})),
+        prices=table.get("prices"),
+    )
+
+
+def find_config(start: str) -> str | None:
+    """The configuration file nearest to ``start``, walking up: a .kling-lint.toml, else a
+    pyproject.toml with a [tool.kling-lint] table; None when there is none up to the root."""
+    folder = os.path.abspath(start)
+    while True:
+        candidate = os.path.join(folder, CONFIG_FILE)
+        if os.path.isfile(candidate):
+            return candidate
+        candidate = os.path.join(folder, PYPROJECT)
+        if os.path.isfile(candidate) and _has_table(candidate):
+            return candidate
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _has_table(pyproject: str) -> bool:
+    """Whether a pyproject.toml has [tool.kling-lint]: parsed only when its bytes name kling-lint."""
+    try:
+        with open(pyproject, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return False  # an unreadable pyproject.toml is not ours to complain about
+    if b"kling-lint" not in data:
+        return False
+    from .config_file import has_table
+
+    return has_table(pyproject, data)
+
+
+def option_specs() -> dict[str, tuple[str, Any, Any]]:
+    """The check command's options a file may give defaults for: file key -> (run_check's
+    parameter, default, check). A new option of the command gets a line here."""
+    from .config_file import boolean, choice, positive_int
+    from .run import COLOR_CHOICES, DEFAULT_MAX_BYTES, FORMAT_NAMES
+
+    return {
+        "format": ("output_format", "text", choice(FORMAT_NAMES)),
+        "strict": ("strict", False, boolean),
+        "max-bytes": ("max_bytes", DEFAULT_MAX_BYTES, positive_int),
+        "color": ("color", "auto", choice(COLOR_CHOICES)),
+        "jobs": ("jobs", None, positive_int),
+        "force-exclude": ("force_exclude", False, boolean),
+    }
+
+
+def _rules(
+    table: Mapping[str, Any],
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    extend_select: Sequence[str] | None,
+) -> tuple[frozenset[str], dict[str, Severity]]:
+    """Which rules are off, and the severities changed, as ruff combines its layers: a layer's
+    ``select`` replaces the set so far, its ``extend-select`` adds and its ``ignore`` removes
+    (ignore winning within the layer). The file is one layer, the command line the next."""
+    from .contract import RULES
+
+    command_line = {"select": select, "ignore": ignore, "extend-select": extend_select}
+    for key, given in command_line.items():
+        for rule_id in given or ():
+            check_rule_id(rule_id, f"--{key}", switching_off=key == "ignore")
+    severity_table = table.get("severity", {})
+    file_layer = {
+        "select": table.get("select"),
+        "extend-select": table.get("extend-select"),
+        "ignore": list(table.get("ignore", ())) + [rule for rule, grade in severity_table.items() if grade == "off"],
+    }
+    enabled = set(RULES)
+    for layer in (file_layer, command_line):
+        if layer["select"] is not None:
+            enabled = set(layer["select"])
+        enabled.update(layer["extend-select"] or ())
+        enabled.difference_update(layer["ignore"] or ())
+    enabled |= FIXED_RULES
+    severity = {
+        rule: Severity(grade)
+        for rule, grade in severity_table.items()
+        if grade != "off" and Severity(grade) is not RULES[rule].severity
+    }
+    return frozenset(RULES) - enabled, severity
+
+
+def check_rule_id(rule_id: str, where: str, switching_off: bool = False) -> None:
+    """ConfigError unless ``rule_id`` names a rule (that may be switched off, if it is)."""
+    from .contract import RULES
+
+    if switching_off and rule_id in FIXED_RULES:
+        raise ConfigError(f"{where}: {rule_id} cannot be switched off or re-graded: a file that cannot be read is not checked")
+    if rule_id not in RULES:
+        raise ConfigError(f"{where}: {unknown_rule(rule_id)}")
+
+
+def unknown_rule(rule_id: str) -> str:
+    from .contract import RULES
+    from .contract.suggest import closest
+
+    guess = closest(rule_id, sorted(RULES), cutoff=0.6)
+    hint = f" (did you mean {guess}?)" if guess else ""
+    return f"no rule {rule_id!r}{hint}; `kling-lint rules` lists them"
+
+
+def _shown_path(path: str) -> str:
+    """A file's path as messages show it: relative to the current directory when below it."""
+    relative = os.path.relpath(os.path.abspath(path))
+    return path if relative.startswith("..") else relative
+
+
+def _matches(path: str, patterns: tuple[str, ...], root: str, named: bool) -> bool:
+    """Whether a pattern matches ``path`` as ruff's exclude does: a pattern without a slash
+    matches a file or folder name anywhere, one with a slash the path from ``root`` (the
+    configuration's folder); ``*`` matches across slashes. For a path ``named`` on the command
+    line, the folders it is in (below ``root``) are tried too, since no walk pruned them."""
+    import fnmatch
+
+    absolute = os.path.abspath(path)
+    candidates = [absolute]
+    if named:
+        folder = os.path.dirname(absolute)
+        while folder.startswith(root.rstrip(os.sep) + os.sep):
+            candidates.append(folder)
+            folder = os.path.dirname(folder)
+    for pattern in patterns:
+        pattern = pattern.rstrip("/") or pattern
+        anchored = os.path.join(root, pattern)
+        for candidate in candidates:
+            if fnmatch.fnmatchcase(os.path.basename(candidate), pattern) or fnmatch.fnmatchcase(candidate, anchored):
+                return True
+    return False
+
+
+def describe(settings: Settings) -> str:
+    """The resolved settings as ``kling-lint config`` prints them: each value and where it came from."""
+    from .contract import RULES
+
+    source = settings.source or "no configuration file (defaults and the command line)"
+    rows = [("configuration", source, "")]
+    specs = option_specs()
+    for key, (parameter, _, _) in specs.items():
+        rows.append((key, _toml(settings.options[parameter]), settings.origins[key]))
+    off = sorted(settings.disabled)
+    rows.append(("rules", f"{len(RULES) - len(off)} of {len(RULES)} on", ""))
+    rows.append(("rules off", ", ".join(off) or "none", ""))
+    for rule, severity in sorted(settings.severity.items()):
+        rows.append((f"severity.{rule}", severity.value, f"default {RULES[rule].severity.value}"))
+    rows.append(("exclude", ", ".join(settings.exclude) or "none", f"relative to {settings.root}" if settings.exclude else ""))
+    extra = ", ".join(f"{name} ({kind})" for name, kind in settings.extra_body_keys.items())
+    rows.append(("extra-body-keys", extra or "none", ""))
+    prices = settings.prices
+    if prices:
+        shown = ", ".join(f"{model} {price}/s" for model, price in prices.items() if model != "currency")
+        rows.append(("prices", f"{prices['currency']}: {shown or 'no model priced'}", ""))
+    else:
+        rows.append(("prices", "none", ""))
+    width = max(len(key) for key, _, _ in rows)
+    return "\n".join(f"{key:<{width}}  {value}" + (f"  ({origin})" if origin else "") for key, value, origin in rows)
+
+
+def _toml(value: Any) -> str:
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f'"{value}"' if isinstance(value, str) else str(value)
