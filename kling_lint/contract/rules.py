@@ -62,6 +62,14 @@ reader_rule("unreadable", ERROR, """The file could not be read at all.
 It does not exist, is not readable, is not a regular file (a FIFO, a device), is larger than
 --max-bytes, or a symbolic link loops. The run exits with status 2.""")
 
+reader_rule("unused-suppression", WARNING, """A `# kling-lint: disable=…` comment that silences nothing.
+
+The rule it names has no finding on that line (for disable-file, in the file), the id names no
+rule, the rule cannot be silenced in the file (secret-in-request: a token has to leave the
+file; syntax, unreadable: the file was not checked), or the comment is not one of the two forms.
+As with ruff's RUF100: a stale suppression would hide the next real problem on its line.
+Remove the id from the comment.""")
+
 
 # ---------------------------------------------------------------- schema rules: shape
 
