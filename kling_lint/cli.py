@@ -27,10 +27,10 @@ _RULE_IDS = "RULE[,RULE]"
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default=None, show_default="text", help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default=None, help="Output format.  [default: text]")
 @click.option("--strict/--no-strict", default=None, help="Warnings fail the run too (exit 1).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None, show_default=str(DEFAULT_MAX_BYTES), help="Refuse files larger than this.")
-@click.option("--color", type=click.Choice(COLOR_CHOICES), default=None, show_default="auto", help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, help=f"Refuse files larger than this.  [default: {DEFAULT_MAX_BYTES}]")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default=None, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).  [default: auto]")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that check files, this one included (default: one a core, from 400 files).")
 @click.option("--select", multiple=True, metavar=_RULE_IDS, help="Check these rules only (replaces the configuration's select).")
 @click.option("--extend-select", multiple=True, metavar=_RULE_IDS, help="Check these rules too.")

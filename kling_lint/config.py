@@ -7,14 +7,18 @@ names the file instead, ``--isolated`` reads none. The command line beats the fi
 beats the defaults.
 
 Every run of ``kling-lint check FILE...`` (the pre-commit call) looks, so looking is kept cheap:
-two stat calls a folder, a pyproject.toml is parsed only when its bytes mention kling-lint, and
-tomllib is imported only then. A run without a file never imports more than this module.
+two stat calls a folder; a pyproject.toml is read, and parsed only when its text has a
+kling-lint table header or key (a dependency "kling-lint>=0.1" is not one), so tomllib (~6 ms)
+is imported only for a file that may configure kling-lint. A run without one imports nothing
+but this module.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, NamedTuple
 
 from .findings import Finding, Severity
@@ -27,7 +31,6 @@ PYPROJECT_TABLE = ("tool", "kling-lint")
 FIXED_RULES = frozenset({"syntax", "unreadable"})
 SEVERITY_CHOICES = ("error", "warning", "off")
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
-RULE_KEYS = ("select", "ignore", "extend-select")
 
 
 class ConfigError(Exception):
@@ -144,26 +147,37 @@ def _has_table(pyproject: str) -> bool:
             data = handle.read()
     except OSError:
         return False  # an unreadable pyproject.toml is not ours to complain about
-    if b"kling-lint" not in data:
-        return False
+    if b"kling-lint" not in data or not _table_pattern().search(data):
+        return False  # most pyproject.toml files: no TOML parser imported (it costs ~6 ms)
     from .config_file import has_table
 
     return has_table(pyproject, data)
 
 
+@cache
+def _table_pattern() -> re.Pattern[bytes]:
+    """What could define [tool.kling-lint]: a header, or a key kling-lint (plain or dotted),
+    rather than, say, a dependency "kling-lint>=0.1"."""
+    return re.compile(
+        rb"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*["']?kling-lint"""  # [tool.kling-lint] and its sub-tables
+        rb"""|(?:^|[{,.])[ \t]*["']?kling-lint["']?[ \t]*[.=]""",  # kling-lint = / kling-lint.x = / tool.kling-lint.x =
+        re.M,
+    )
+
+
 def option_specs() -> dict[str, tuple[str, Any, Any]]:
     """The check command's options a file may give defaults for: file key -> (run_check's
-    parameter, default, check). A new option of the command gets a line here."""
-    from .config_file import boolean, choice, positive_int
+    parameter, default, kind). A kind is ``bool``, ``int`` (a whole number >= 1) or a tuple of
+    the allowed strings. A new option of the command gets a line here."""
     from .run import COLOR_CHOICES, DEFAULT_MAX_BYTES, FORMAT_NAMES
 
     return {
-        "format": ("output_format", "text", choice(FORMAT_NAMES)),
-        "strict": ("strict", False, boolean),
-        "max-bytes": ("max_bytes", DEFAULT_MAX_BYTES, positive_int),
-        "color": ("color", "auto", choice(COLOR_CHOICES)),
-        "jobs": ("jobs", None, positive_int),
-        "force-exclude": ("force_exclude", False, boolean),
+        "format": ("output_format", "text", FORMAT_NAMES),
+        "strict": ("strict", False, bool),
+        "max-bytes": ("max_bytes", DEFAULT_MAX_BYTES, int),
+        "color": ("color", "auto", COLOR_CHOICES),
+        "jobs": ("jobs", None, int),
+        "force-exclude": ("force_exclude", False, bool),
     }
 
 
@@ -176,9 +190,11 @@ def _rules(
     """Which rules are off, and the severities changed, as ruff combines its layers: a layer's
     ``select`` replaces the set so far, its ``extend-select`` adds and its ``ignore`` removes
     (ignore winning within the layer). The file is one layer, the command line the next."""
+    command_line = {"select": select, "ignore": ignore, "extend-select": extend_select}
+    if not table and all(given is None for given in command_line.values()):
+        return frozenset(), {}  # the usual run: nothing to work out
     from .contract import RULES
 
-    command_line = {"select": select, "ignore": ignore, "extend-select": extend_select}
     for key, given in command_line.items():
         for rule_id in given or ():
             check_rule_id(rule_id, f"--{key}", switching_off=key == "ignore")
@@ -219,7 +235,7 @@ def unknown_rule(rule_id: str) -> str:
 
     guess = closest(rule_id, sorted(RULES), cutoff=0.6)
     hint = f" (did you mean {guess}?)" if guess else ""
-    return f"no rule {rule_id!r}{hint}; `kling-lint rules` lists them"
+    return f'no rule "{rule_id}"{hint}; `kling-lint rules` lists them'
 
 
 def _shown_path(path: str) -> str:

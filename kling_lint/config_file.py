@@ -18,7 +18,6 @@ from .config import (
     JSON_TYPES,
     PYPROJECT,
     PYPROJECT_TABLE,
-    RULE_KEYS,
     SEVERITY_CHOICES,
     ConfigError,
     FIXED_RULES,
@@ -26,9 +25,6 @@ from .config import (
     option_specs,
     unknown_rule,
 )
-
-Check = Callable[[Any], "str | None"]  # a value's problem, or None when it is fine
-
 
 class _Bad(Exception):
     """A bad value: ``message``, at ``key`` below ``table``; ``needle`` is the text to point at."""
@@ -88,7 +84,7 @@ def _parse(path: str, data: bytes) -> dict[str, Any]:
 
 def _checked(table: dict[str, Any], prefix: tuple[str, ...]) -> dict[str, Any]:
     """``table`` with every key known and every value of the right type, or _Bad."""
-    options = {key: check for key, (_, _, check) in option_specs().items()}
+    options = {key: kind for key, (_, _, kind) in option_specs().items()}
     structured: dict[str, Callable[[Any, tuple[str, ...], str], Any]] = {
         "select": _rule_list,
         "extend-select": _rule_list,
@@ -102,7 +98,7 @@ def _checked(table: dict[str, Any], prefix: tuple[str, ...]) -> dict[str, Any]:
         if key in structured:
             structured[key](value, prefix, key)
         elif key in options:
-            problem = options[key](value)
+            problem = _option_problem(value, options[key])
             if problem:
                 raise _Bad(problem, prefix, key)
         else:
@@ -174,20 +170,14 @@ def _table(value: Any, prefix: tuple[str, ...], key: str) -> None:
         raise _Bad(f"must be a table, not {_shown(value)}", prefix, key)
 
 
-# Checks for the command options (config.option_specs names them).
-
-
-def choice(choices: tuple[str, ...]) -> Check:
-    return lambda value: None if isinstance(value, str) and value in choices else f"must be one of {_listed(choices)}, not {_shown(value)}"
-
-
-def boolean(value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"must be true or false, not {_shown(value)}"
-
-
-def positive_int(value: Any) -> str | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
-    return None if ok else f"must be a whole number >= 1, not {_shown(value)}"
+def _option_problem(value: Any, kind: Any) -> str | None:
+    """What is wrong with a command option's value (its kind as config.option_specs gives it)."""
+    if kind is bool:
+        return None if isinstance(value, bool) else f"must be true or false, not {_shown(value)}"
+    if kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        return None if ok else f"must be a whole number >= 1, not {_shown(value)}"
+    return None if isinstance(value, str) and value in kind else f"must be one of {_listed(kind)}, not {_shown(value)}"
 
 
 # ---------------------------------------------------------------- words and lines
