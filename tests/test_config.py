@@ -368,3 +368,18 @@ def test_every_refusal_also_stops_the_console_shortcut(project: Path) -> None:
     assert run.returncode == 2
     assert run.stdout == ""
     assert run.stderr == "kling-lint: error: .kling-lint.toml:1: jobs: must be a whole number >= 1, not 0\n"
+
+
+def test_the_readme_example_is_a_configuration_that_works(project: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"## Configuration\n.*?```toml\n(.*?)```", readme, re.S)[1]
+    _write(project / "pyproject.toml", example)
+    settings = config.resolve({})
+    assert settings.source == "pyproject.toml"
+    assert settings.disabled == {"image-base64"}
+    assert settings.severity == {"aspect-ratio-ignored": "error"}
+    assert settings.options["output_format"] == "github" and settings.options["strict"] is True
+    assert settings.extra_body_keys == {"watermark": "boolean"}
+    assert settings.prices == {"currency": "USD", "kling-v3-std-silent": 0.084}
