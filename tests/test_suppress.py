@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kling_lint
 from kling_lint.cli import main
-from kling_lint.suppress import MARKER, read_directives
+from kling_lint.suppress import MARKER, NEVER_SILENCED, read_directives
+
+from strategies import Broken, broken_requests, yaml_text
 
 INVALID = Path(__file__).resolve().parent.parent / "examples" / "invalid"
 
@@ -203,3 +207,44 @@ def test_configuration_and_suppressions_work_together(tmp_path: Path, monkeypatc
     assert {d["rule"] for d in json.loads(result.stdout)["diagnostics"]} == {"model-unknown", "cfg-scale-range"}
     result = CliRunner().invoke(main, ["check", "--format", "json", "--isolated", str(request)])
     assert {d["rule"] for d in json.loads(result.stdout)["diagnostics"]} == {"model-unknown", "cfg-scale-range", "unused-suppression"}
+
+
+# ---------------------------------------------------------------- laws, on generated requests
+# yaml_text writes every string double-quoted with its "#", quotes and backslashes, so these also
+# hold the comment scan to YAML's reading of quoted scalars.
+
+
+def _with_comments(text: str, rules_by_line: dict[int, list[str]]) -> str:
+    lines = text.split("\n")
+    for line, rules in rules_by_line.items():
+        lines[line - 1] += f"  # kling-lint: disable={','.join(rules)}"
+    return "\n".join(lines)
+
+
+def _placed(findings) -> set[tuple[int | None, int | None, str, str]]:
+    return {(f.line, f.column, f.rule, f.json_path) for f in findings}
+
+
+@given(broken_requests())
+def test_a_comment_naming_each_finding_on_its_line_silences_exactly_those(broken: Broken) -> None:
+    text = yaml_text(broken.request)
+    findings = kling_lint.lint_text(text, "r.yaml")
+    rules_by_line: dict[int, list[str]] = {}
+    for finding in findings:
+        if finding.rule not in NEVER_SILENCED and finding.rule not in rules_by_line.get(finding.line, []):
+            rules_by_line.setdefault(finding.line, []).append(finding.rule)
+    after = kling_lint.lint_text(_with_comments(text, rules_by_line), "r.yaml")
+    assert _placed(after) == _placed(f for f in findings if f.rule in NEVER_SILENCED)
+
+
+@given(broken_requests(), st.data())
+def test_a_comment_naming_a_rule_absent_from_its_line_silences_nothing_and_says_so(broken: Broken, data: st.DataObject) -> None:
+    text = yaml_text(broken.request)
+    findings = kling_lint.lint_text(text, "r.yaml")
+    line = data.draw(st.integers(1, text.count("\n")), label="line")
+    absent = sorted(set(kling_lint.RULES) - {f.rule for f in findings if f.line == line} - set(NEVER_SILENCED) - {"unused-suppression"})
+    rule = data.draw(st.sampled_from(absent), label="rule")
+    after = kling_lint.lint_text(_with_comments(text, {line: [rule]}), "r.yaml")
+    unused = [f for f in after if f.rule == "unused-suppression"]
+    assert [(f.line, f.message) for f in unused] == [(line, f"disable={rule} silences nothing: there is no {rule} finding on line {line}")]
+    assert _placed(f for f in after if f.rule != "unused-suppression") == _placed(findings)
