@@ -26,7 +26,7 @@ _RULE_IDS = "RULE[,RULE]"
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, metavar="PATHS...", type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default=None, help="Output format.  [default: text]")
 @click.option("--strict/--no-strict", default=None, help="Warnings fail the run too (exit 1).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help=f"Refuse files larger than this.  [default: {DEFAULT_MAX_BYTES}]")
