@@ -19,17 +19,23 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import rule_ids
 from .findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from .contract import Contract
 
 CONFIG_FILE = ".kling-lint.toml"
 PYPROJECT = "pyproject.toml"
 PYPROJECT_TABLE = ("tool", "kling-lint")
 
-# Rules a configuration cannot switch off or re-grade: a file that cannot be read was not checked.
-FIXED_RULES = frozenset({"syntax", "unreadable"})
+# Rules a configuration cannot switch off or re-grade: a file that cannot be read was not checked,
+# and kling-lint's check on itself is never let through in silence.
+FIXED_RULES = frozenset({rule_ids.SYNTAX, rule_ids.UNREADABLE, rule_ids.INTERNAL_CONSISTENCY})
 SEVERITY_CHOICES = ("error", "warning", "off")
+FIXED_WHY = "a file that cannot be read was not checked, and kling-lint's check on itself never passes in silence"
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
 
 
@@ -56,17 +62,21 @@ class Settings(NamedTuple):
     extra_body_keys: Mapping[str, str] = {}
     prices: Mapping[str, Any] | None = None
 
-    def grade(self, findings: list[Finding]) -> list[Finding]:
-        """``findings`` without the rules switched off, each with the severity configured for it."""
-        if not self.disabled and not self.severity:
+    def contract(self) -> Contract:
+        """The contract a run checks against: the packaged one, its extra_body gaining the
+        team's keys, with the team's severities (so findings are placed with them)."""
+        from .contract import Contract, default_contract
+
+        contract = default_contract()
+        if self.extra_body_keys:
+            contract = Contract(team_schema(contract.schema, self.extra_body_keys))
+        return contract.with_severities(self.severity) if self.severity else contract
+
+    def switched_on(self, findings: list[Finding]) -> list[Finding]:
+        """``findings`` without those of the rules switched off."""
+        if not self.disabled:
             return findings
-        graded = []
-        for finding in findings:
-            if finding.rule in self.disabled:
-                continue
-            severity = self.severity.get(finding.rule, finding.severity)
-            graded.append(finding if severity is finding.severity else finding._replace(severity=severity))
-        return graded
+        return [finding for finding in findings if finding.rule not in self.disabled]
 
     def excludes(self, path: str, named: bool) -> bool:
         """Whether ``path`` is left out: found by a directory walk, or ``named`` on the command line.
@@ -224,7 +234,7 @@ def check_rule_id(rule_id: str, where: str, switching_off: bool = False) -> None
     from .contract import RULES
 
     if switching_off and rule_id in FIXED_RULES:
-        raise ConfigError(f"{where}: {rule_id} cannot be switched off or re-graded: a file that cannot be read is not checked")
+        raise ConfigError(f"{where}: {rule_id} cannot be switched off or re-graded: {FIXED_WHY}")
     if rule_id not in RULES:
         raise ConfigError(f"{where}: {unknown_rule(rule_id)}")
 
@@ -242,6 +252,21 @@ def _shown_path(path: str) -> str:
     """A file's path as messages show it: relative to the current directory when below it."""
     relative = os.path.relpath(os.path.abspath(path))
     return path if relative.startswith("..") else relative
+
+
+def team_schema(schema: dict[str, Any], extra_body_keys: Mapping[str, str]) -> dict[str, Any]:
+    """A copy of ``schema`` whose extra_body accepts the team's keys, each of its JSON type."""
+    import copy
+
+    team = copy.deepcopy(schema)
+    known = team["properties"]["extra_body"]["properties"]
+    for name, kind in extra_body_keys.items():
+        known[name] = {
+            "title": name,
+            "description": "A key the team's gateway accepts in extra_body (kling-lint configuration: extra-body-keys).",
+            "type": kind,
+        }
+    return team
 
 
 def _matches(path: str, patterns: tuple[str, ...], root: str, named: bool) -> bool:

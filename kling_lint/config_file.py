@@ -21,6 +21,7 @@ from .config import (
     SEVERITY_CHOICES,
     ConfigError,
     FIXED_RULES,
+    FIXED_WHY,
     _shown_path,
     option_specs,
     unknown_rule,
@@ -118,7 +119,7 @@ def _rule_id(rule_id: str, table: tuple[str, ...], key: str, switching_off: bool
     if rule_id not in RULES:
         raise _Bad(unknown_rule(rule_id), table, key, needle)
     if switching_off and rule_id in FIXED_RULES:
-        raise _Bad(f"{rule_id} cannot be switched off or re-graded: a file that cannot be read is not checked", table, key, needle)
+        raise _Bad(f"{rule_id} cannot be switched off or re-graded: {FIXED_WHY}", table, key, needle)
 
 
 def _severity(value: Any, prefix: tuple[str, ...], key: str) -> None:
@@ -135,23 +136,23 @@ def _string_list(value: Any, prefix: tuple[str, ...], key: str) -> None:
 
 
 def _extra_body_keys(value: Any, prefix: tuple[str, ...], key: str) -> None:
-    from .contract.schema import load_schema
+    from .contract import default_contract
 
     _table(value, prefix, key)
-    known = load_schema()["properties"]["extra_body"]["properties"]
+    known = default_contract().field(("extra_body",)).keys
     for name, kind in value.items():
         if name in known:
-            raise _Bad(f"extra_body.{name} is already part of the contract (a {known[name].get('type', 'checked')} value)", prefix + (key,), name)
+            raise _Bad(f"extra_body.{name} is already part of the contract", prefix + (key,), name)
         if kind not in JSON_TYPES:
             raise _Bad(f"must be a JSON type, one of {_listed(JSON_TYPES)}; not {_shown(kind)}", prefix + (key,), name)
 
 
 def _prices(value: Any, prefix: tuple[str, ...], key: str) -> None:
     """currency = "USD" and a price per second for any of the schema's models."""
-    from .contract.schema import load_schema
+    from .contract import default_contract
 
     _table(value, prefix, key)
-    models = load_schema()["properties"]["model"]["enum"]
+    models = default_contract().allowed(("model",))
     where = prefix + (key,)
     if not isinstance(value.get("currency"), str) or not value["currency"].strip():
         raise _Bad(f"needs currency, a string such as \"USD\" (got {_shown(value.get('currency'))})", where if "currency" in value else prefix,

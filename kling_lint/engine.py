@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .contract import RULES, check
+from . import rule_ids
+from .contract import Contract, default_contract
 from .findings import Finding, Path, Problem, format_path
 from .load import LoadedFile, Positions, format_of, load
 from .load.text import LineIndex
@@ -18,60 +19,64 @@ from .redact import redact
 SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 
 
-def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: bool = False) -> list[Finding]:
-    """Every finding for the file ``name`` whose content is ``data``."""
+def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: bool = False,
+               contract: Contract | None = None) -> list[Finding]:
+    """Every finding for the file ``name`` whose content is ``data`` (``contract``: the packaged one by default)."""
     fmt = fmt or format_of(name, data)
     loaded = load(data, fmt)
-    findings = lint_loaded(loaded, name, explain_always)
+    findings = lint_loaded(loaded, name, explain_always, contract)
     # Only a YAML file that says "kling-lint:" (suppress.MARKER) pays for reading its comments.
     if fmt == "yaml" and loaded.failure is None and "kling-lint:" in loaded.text:
-        findings = _suppressed(findings, loaded.text, name)
+        findings = _suppressed(findings, loaded.text, name, contract or default_contract())
     return findings
 
 
-def _suppressed(findings: list[Finding], text: str, name: str) -> list[Finding]:
+def _suppressed(findings: list[Finding], text: str, name: str, contract: Contract) -> list[Finding]:
     """The findings the file's comments leave, and a warning for each comment that silences nothing."""
     from .suppress import silence
 
-    kept, problems = silence(findings, text)
+    kept, problems = silence(findings, text, contract.rules)
     if not problems:
         return kept
     lines = _Lines(text)
-    kept.extend(_place(problem, {}, lines, name) for problem in problems)
+    kept.extend(_place(problem, {}, lines, name, contract) for problem in problems)
     kept.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule))
     return kept
 
 
-def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> list[Finding]:
+def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, contract: Contract | None = None) -> list[Finding]:
+    contract = contract or default_contract()
     if loaded.failure is not None:
-        return [_place(loaded.failure, {}, _Lines(loaded.text), name)]
+        return [_place(loaded.failure, {}, _Lines(loaded.text), name, contract)]
     findings: list[Finding] = []
     lines: _Lines | None = None
     for document in loaded.documents:
         problems = document.problems
         if document.checkable:
-            problems = problems + check(document.value, explain_always)
+            problems = problems + contract.check(document.value, explain_always)
         if not problems:
             continue
         positions = document.positions()
         lines = lines or _Lines(loaded.text)
-        findings.extend(_place(problem, positions, lines, name) for problem in problems)
+        findings.extend(_place(problem, positions, lines, name, contract) for problem in problems)
     findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule))
     return findings
 
 
-def lint_value(request: Any, name: str = "<request>") -> list[Finding]:
+def lint_value(request: Any, name: str = "<request>", contract: Contract | None = None) -> list[Finding]:
     """Findings for an in-memory request: no file, so no positions."""
+    contract = contract or default_contract()
     return [
-        Finding(p.rule, RULES[p.rule].severity,
+        Finding(p.rule, contract.severity(p.rule),
                 _shown(p.message), _shown(p.hint), _shown(format_path(p.path)), name, None, None)
-        for p in check(request)
+        for p in contract.check(request)
     ]
 
 
-def unreadable(name: str, reason: str) -> Finding:
+def unreadable(name: str, reason: str, contract: Contract | None = None) -> Finding:
     """The finding for a file that could not be read at all."""
-    return Finding("unreadable", RULES["unreadable"].severity, _shown(reason), None, "$", name, 1, 1, 1, 2)
+    severity = (contract or default_contract()).severity(rule_ids.UNREADABLE)
+    return Finding(rule_ids.UNREADABLE, severity, _shown(reason), None, "$", name, 1, 1, 1, 2)
 
 
 def _shown(text: str | None) -> str | None:
@@ -116,12 +121,12 @@ def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]
     return (1, 1, 1, 2)
 
 
-def _place(problem: Problem, positions: Positions, lines: _Lines, name: str) -> Finding:
+def _place(problem: Problem, positions: Positions, lines: _Lines, name: str, contract: Contract) -> Finding:
     line, column, end_line, end_column = _region(problem, positions)
     snippet, offset = _snippet(lines.line_text(line), column)
     return Finding(
         rule=problem.rule,
-        severity=RULES[problem.rule].severity,
+        severity=contract.severity(problem.rule),
         message=_shown(problem.message),
         hint=_shown(problem.hint),
         json_path=_shown(format_path(problem.path)),

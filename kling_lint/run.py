@@ -78,15 +78,15 @@ def _check(paths: Sequence[str], output_format: str, strict: bool, max_bytes: in
     from .findings import Severity, Summary
     from .report import reporter
 
+    contract = settings.contract()  # the team's: its extra_body keys, its severities
     context = {}
     if output_format == "sarif":  # SARIF describes the rules that fired and the tool's version
-        from .contract import RULES
-
-        context = {"rules": RULES, "version": __version__}
+        context = {"rules": contract.rules, "version": __version__}
     report = reporter(output_format, out, color, **context)
     files = errors = warnings = unreadable = 0
-    for result in lint_paths(paths, max_bytes, jobs, exclude=settings.excludes if settings.exclude else None):
-        findings = settings.grade(result.findings)
+    exclude = settings.excludes if settings.exclude else None
+    for result in lint_paths(paths, max_bytes, jobs, contract, exclude):
+        findings = settings.switched_on(result.findings)
         files += result.readable
         unreadable += not result.readable
         errors += sum(f.severity is Severity.ERROR for f in findings)

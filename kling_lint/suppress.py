@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import NamedTuple
 
+from . import rule_ids
 from .findings import Finding, Problem
 
 MARKER = "kling-lint:"  # the engine looks for this text before importing this module
-UNUSED = "unused-suppression"
+UNUSED = rule_ids.UNUSED_SUPPRESSION
 NEVER_SILENCED = {
-    "secret-in-request": "a token cannot be silenced in the file: move it to the environment ($KLING_API_KEY)",
-    "syntax": "a file that cannot be read is not checked: fix the syntax error",
-    "unreadable": "a file that cannot be read is not checked",
+    rule_ids.SECRET_IN_REQUEST: "a token cannot be silenced in the file: move it to the environment ($KLING_API_KEY)",
+    rule_ids.SYNTAX: "a file that cannot be read is not checked: fix the syntax error",
+    rule_ids.UNREADABLE: "a file that cannot be read is not checked",
 }
 FORMS = "# kling-lint: disable=RULE[,RULE] or # kling-lint: disable-file=RULE[,RULE]"
 
@@ -48,9 +49,10 @@ class Directive(NamedTuple):
     rules: tuple[tuple[str, int], ...]
 
 
-def silence(findings: list[Finding], text: str) -> tuple[list[Finding], list[Problem]]:
+def silence(findings: list[Finding], text: str, known: Collection[str]) -> tuple[list[Finding], list[Problem]]:
     """``findings`` without those the comments of ``text`` silence, and the problems with the
-    comments themselves (unused-suppression, placed at the rule id or the comment)."""
+    comments themselves (unused-suppression, placed at the rule id or the comment); ``known``
+    holds the rule ids."""
     directives, problems = read_directives(text)
     if not directives and not problems:
         return findings, []
@@ -59,7 +61,7 @@ def silence(findings: list[Finding], text: str) -> tuple[list[Finding], list[Pro
     for number, directive in enumerate(directives):
         for rule, column in directive.rules:
             if rule != UNUSED and (number, rule) not in used:
-                problems.append(_unused(directive, rule, column))
+                problems.append(_unused(directive, rule, column, known))
     # The warnings about comments obey the comments too; an unused-suppression id is never itself
     # reported as unused.
     problems = [problem for problem in problems
@@ -78,17 +80,15 @@ def _silenced(rule: str, line: int | None, directives: list[Directive], used: se
     return silenced
 
 
-def _unused(directive: Directive, rule: str, column: int) -> Problem:
-    from .contract import RULES
-
+def _unused(directive: Directive, rule: str, column: int, known: Collection[str]) -> Problem:
     position = (directive.line, column, directive.line, column + len(rule))
     form = "disable-file" if directive.target is None else "disable"
     if rule in NEVER_SILENCED:
         return Problem(UNUSED, (), f"{form}={rule} is not allowed", NEVER_SILENCED[rule], position=position)
-    if rule not in RULES:
+    if rule not in known:
         from .contract.suggest import closest
 
-        guess = closest(rule, sorted(RULES), cutoff=0.6)
+        guess = closest(rule, sorted(known), cutoff=0.6)
         hint = f"did you mean {guess}?" if guess else "`kling-lint rules` lists the rule ids"
         return Problem(UNUSED, (), f'{form}={rule} names no rule: there is no rule "{rule}"', hint, position=position)
     where = "in this file" if directive.target is None else f"on line {directive.target}"

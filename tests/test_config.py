@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from kling_lint import config
 from kling_lint.cli import main
 from kling_lint.contract import RULES
-from kling_lint.contract.schema import load_schema
+from kling_lint.contract import default_contract
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 INVALID = EXAMPLES / "invalid"
@@ -211,14 +211,15 @@ def test_severities_are_regraded_and_the_exit_status_follows_them(project: Path)
     assert "warning[duration-range]" in text and text.endswith("0 errors, 1 warning in 1 file\n")
 
 
-def test_settings_grade_keeps_everything_else_of_a_finding(project: Path) -> None:
+def test_the_settings_contract_places_findings_with_the_configured_severity(project: Path) -> None:
     import kling_lint
 
     _write(project / ".kling-lint.toml", '[severity]\nduration-as-string = "error"\n')
-    findings = kling_lint.lint_file(str(WARNING_FILE))
-    (graded,) = config.resolve({}).grade(findings)
-    assert graded._replace(severity=findings[0].severity) == findings[0]
-    assert graded.severity is kling_lint.Severity.ERROR
+    contract = config.resolve({}).contract()
+    assert contract.severity("duration-as-string") is kling_lint.Severity.ERROR
+    (before,) = kling_lint.lint_file(str(WARNING_FILE))
+    (after,) = kling_lint.lint_file(str(WARNING_FILE), contract=contract)
+    assert after == before._replace(severity=kling_lint.Severity.ERROR)
 
 
 # ---------------------------------------------------------------- exclude
@@ -274,7 +275,7 @@ def test_exclude_patterns_are_relative_to_the_configuration_not_the_current_dire
 
 
 def test_prices_are_read_into_the_settings(project: Path) -> None:
-    models = load_schema()["properties"]["model"]["enum"]
+    models = default_contract().allowed(("model",))
     _write(project / ".kling-lint.toml", f'[prices]\ncurrency = "USD"\n"{models[0]}" = 0.084\n{models[1]} = 1\n')
     assert config.resolve({}).prices == {"currency": "USD", models[0]: 0.084, models[1]: 1}
     assert "USD" in CliRunner().invoke(main, ["config"]).stdout
@@ -283,6 +284,40 @@ def test_prices_are_read_into_the_settings(project: Path) -> None:
 def test_extra_body_keys_are_read_into_the_settings(project: Path) -> None:
     _write(project / "pyproject.toml", '[tool.kling-lint.extra-body-keys]\nwatermark = "boolean"\nseed = "integer"\n')
     assert config.resolve({}).extra_body_keys == {"watermark": "boolean", "seed": "integer"}
+
+
+def _team_request(**extra: object) -> Path:
+    request = {"model": "kling-v3-std-silent", "prompt": "A paper boat drifts down a gutter.", "extra_body": {"cfg_scale": 0.5, **extra}}
+    return _write(Path("team.json"), json.dumps(request, indent=2))
+
+
+def test_extra_body_keys_are_accepted_and_type_checked(project: Path) -> None:
+    assert _rules_found(str(_team_request(watermark=True))) == (1, [("unknown-key", "error")])
+    _write(project / ".kling-lint.toml", '[extra-body-keys]\nwatermark = "boolean"\nseed = "integer"\n')
+    assert _rules_found(str(_team_request(watermark=True, seed=7))) == (0, [])
+    assert _rules_found(str(_team_request(watermark="yes"))) == (1, [("type-mismatch", "error")])
+    assert _rules_found(str(_team_request(watermark=True, sede=7))) == (1, [("unknown-key", "error")])
+    # The contract's own keys are still checked as before.
+    assert _rules_found(str(_team_request(watermark=True, cfg_scale=3))) == (1, [("cfg-scale-range", "error")])
+
+
+def test_extra_body_keys_reach_the_console_shortcut_and_its_workers(project: Path) -> None:
+    _write(project / ".kling-lint.toml", '[extra-body-keys]\nwatermark = "boolean"\n')
+    request = _team_request(watermark=True)
+    batch = [str(request)] * 3
+    for jobs in ([], ["--jobs", "2"]):
+        run = subprocess.run([sys.executable, "-m", "kling_lint", "check", *jobs, *batch], capture_output=True, text=True, cwd=project)
+        assert (run.returncode, run.stdout) == (0, "no problems in 3 files\n"), run.stderr
+
+
+def test_the_team_schema_is_the_packaged_one_plus_the_keys() -> None:
+    packaged = default_contract().schema
+    before = json.dumps(packaged, sort_keys=True)
+    team = config.team_schema(packaged, {"watermark": "boolean"})
+    assert json.dumps(packaged, sort_keys=True) == before  # the packaged schema is not touched
+    added = team["properties"]["extra_body"]["properties"].pop("watermark")
+    assert added["type"] == "boolean"
+    assert team == packaged
 
 
 # ---------------------------------------------------------------- refusals: file, line, key, exit 2

@@ -71,3 +71,16 @@ def show(value: Any) -> str:
 def expected_types(names: str | list[str]) -> str:
     names = [names] if isinstance(names, str) else names
     return " or ".join(TYPE_WORDS.get(name, name) for name in names)
+
+
+def number(value: Any) -> str:
+    """A schema value as words show it: 1.0 as 1, a string as it is."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def one_of(values: tuple[Any, ...] | list[Any]) -> str:
+    """("a", "b", "c") -> "a, b or c"."""
+    names = [number(value) for value in values]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]

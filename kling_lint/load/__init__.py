@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from .. import rule_ids
 from ..findings import Path, Problem
 from .document import Document, LoadedFile, Positions, Span
 from .text import DecodeError, LineIndex, decode
@@ -38,7 +39,7 @@ def load(data: bytes, fmt: str) -> LoadedFile:
 
 
 def _syntax(message: str, line: int, column: int) -> Problem:
-    return Problem("syntax", (), message, None, position=(line, column, line, column + 1))
+    return Problem(rule_ids.SYNTAX, (), message, None, position=(line, column, line, column + 1))
 
 
 def _load_json(text: str) -> LoadedFile:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .. import rule_ids
 from ..findings import Path, Problem, brief
 from .document import MAX_DEPTH, Positions, Span, too_deep_message
 
@@ -207,7 +208,7 @@ def duplicate_problems(duplicates: list[tuple[Path, tuple[int, int]]], index: An
         end_line, end_column = index.position(end)
         problems.append(
             Problem(
-                "duplicate-key",
+                rule_ids.DUPLICATE_KEY,
                 path,
                 f"the key {brief(str(path[-1]))!r} appears twice here; JSON readers keep only the last value",
                 "remove one of the two entries",
