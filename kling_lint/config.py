@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from . import rule_ids
 from .findings import Finding, Severity
@@ -43,24 +43,39 @@ class ConfigError(Exception):
     """A configuration that cannot be used; the message names the file, the line and the key."""
 
 
-class Settings(NamedTuple):
+class Settings:
     """What a run is configured with, the command line and the file merged.
 
     ``options`` holds the check command's options by run_check's parameter names, every one
     resolved (defaults filled in); ``origins`` says where each file key's value came from.
     ``prices`` is the dry-run's price table as the file has it: ``{"currency": "USD",
-    "<model id>": price per second, ...}``, or None.
+    "<model id>": price per second, ...}``, or None. (A plain class: a NamedTuple this size
+    costs the pre-commit call ~0.15 ms to define.)
     """
 
-    source: str | None = None
-    options: Mapping[str, Any] = {}
-    origins: Mapping[str, str] = {}
-    disabled: frozenset[str] = frozenset()
-    severity: Mapping[str, Severity] = {}
-    exclude: tuple[str, ...] = ()
-    root: str = ""
-    extra_body_keys: Mapping[str, str] = {}
-    prices: Mapping[str, Any] | None = None
+    __slots__ = ("source", "options", "origins", "disabled", "severity", "exclude", "root", "extra_body_keys", "prices")
+
+    def __init__(
+        self,
+        source: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        origins: Mapping[str, str] | None = None,
+        disabled: frozenset[str] = frozenset(),
+        severity: Mapping[str, Severity] | None = None,
+        exclude: tuple[str, ...] = (),
+        root: str = "",
+        extra_body_keys: Mapping[str, str] | None = None,
+        prices: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.source = source
+        self.options = options or {}
+        self.origins = origins or {}
+        self.disabled = disabled
+        self.severity = severity or {}
+        self.exclude = exclude
+        self.root = root
+        self.extra_body_keys = extra_body_keys or {}
+        self.prices = prices
 
     def contract(self) -> Contract:
         """The contract a run checks against: the packaged one, its extra_body gaining the
@@ -69,6 +84,8 @@ class Settings(NamedTuple):
 
         contract = default_contract()
         if self.extra_body_keys:
+            from .config_apply import team_schema
+
             contract = Contract(team_schema(contract.schema, self.extra_body_keys))
         return contract.with_severities(self.severity) if self.severity else contract
 
@@ -86,7 +103,9 @@ class Settings(NamedTuple):
         """
         if not self.exclude or (named and not self.options.get("force_exclude")):
             return False
-        return _matches(path, self.exclude, self.root, named)
+        from .config_apply import excluded
+
+        return excluded(path, self.exclude, self.root, named)
 
 
 def resolve(
@@ -119,7 +138,12 @@ def resolve(
             merged[parameter], origins[key] = table[key], _shown_path(path)
         else:
             merged[parameter], origins[key] = default, "default"
-    disabled, severity = _rules(table, select, ignore, extend_select)
+    disabled: frozenset[str] = frozenset()
+    severity: dict[str, Severity] = {}
+    if table or select is not None or ignore is not None or extend_select is not None:
+        from .config_apply import rules_in_force
+
+        disabled, severity = rules_in_force(table, select, ignore, extend_select)
     return Settings(
         source=_shown_path(path) if path is not None else None,
         options=merged,
@@ -191,137 +215,7 @@ def option_specs() -> dict[str, tuple[str, Any, Any]]:
     }
 
 
-def _rules(
-    table: Mapping[str, Any],
-    select: Sequence[str] | None,
-    ignore: Sequence[str] | None,
-    extend_select: Sequence[str] | None,
-) -> tuple[frozenset[str], dict[str, Severity]]:
-    """Which rules are off, and the severities changed, as ruff combines its layers: a layer's
-    ``select`` replaces the set so far, its ``extend-select`` adds and its ``ignore`` removes
-    (ignore winning within the layer). The file is one layer, the command line the next."""
-    command_line = {"select": select, "ignore": ignore, "extend-select": extend_select}
-    if not table and all(given is None for given in command_line.values()):
-        return frozenset(), {}  # the usual run: nothing to work out
-    from .contract import RULES
-
-    for key, given in command_line.items():
-        for rule_id in given or ():
-            check_rule_id(rule_id, f"--{key}", switching_off=key == "ignore")
-    severity_table = table.get("severity", {})
-    file_layer = {
-        "select": table.get("select"),
-        "extend-select": table.get("extend-select"),
-        "ignore": list(table.get("ignore", ())) + [rule for rule, grade in severity_table.items() if grade == "off"],
-    }
-    enabled = set(RULES)
-    for layer in (file_layer, command_line):
-        if layer["select"] is not None:
-            enabled = set(layer["select"])
-        enabled.update(layer["extend-select"] or ())
-        enabled.difference_update(layer["ignore"] or ())
-    enabled |= FIXED_RULES
-    severity = {
-        rule: Severity(grade)
-        for rule, grade in severity_table.items()
-        if grade != "off" and Severity(grade) is not RULES[rule].severity
-    }
-    return frozenset(RULES) - enabled, severity
-
-
-def check_rule_id(rule_id: str, where: str, switching_off: bool = False) -> None:
-    """ConfigError unless ``rule_id`` names a rule (that may be switched off, if it is)."""
-    from .contract import RULES
-
-    if switching_off and rule_id in FIXED_RULES:
-        raise ConfigError(f"{where}: {rule_id} cannot be switched off or re-graded: {FIXED_WHY}")
-    if rule_id not in RULES:
-        raise ConfigError(f"{where}: {unknown_rule(rule_id)}")
-
-
-def unknown_rule(rule_id: str) -> str:
-    from .contract import RULES
-    from .contract.suggest import closest
-
-    guess = closest(rule_id, sorted(RULES), cutoff=0.6)
-    hint = f" (did you mean {guess}?)" if guess else ""
-    return f'no rule "{rule_id}"{hint}; `kling-lint rules` lists them'
-
-
 def _shown_path(path: str) -> str:
     """A file's path as messages show it: relative to the current directory when below it."""
     relative = os.path.relpath(os.path.abspath(path))
     return path if relative.startswith("..") else relative
-
-
-def team_schema(schema: dict[str, Any], extra_body_keys: Mapping[str, str]) -> dict[str, Any]:
-    """A copy of ``schema`` whose extra_body accepts the team's keys, each of its JSON type."""
-    import copy
-
-    team = copy.deepcopy(schema)
-    known = team["properties"]["extra_body"]["properties"]
-    for name, kind in extra_body_keys.items():
-        known[name] = {
-            "title": name,
-            "description": "A key the team's gateway accepts in extra_body (kling-lint configuration: extra-body-keys).",
-            "type": kind,
-        }
-    return team
-
-
-def _matches(path: str, patterns: tuple[str, ...], root: str, named: bool) -> bool:
-    """Whether a pattern matches ``path`` as ruff's exclude does: a pattern without a slash
-    matches a file or folder name anywhere, one with a slash the path from ``root`` (the
-    configuration's folder); ``*`` matches across slashes. For a path ``named`` on the command
-    line, the folders it is in (below ``root``) are tried too, since no walk pruned them."""
-    import fnmatch
-
-    absolute = os.path.abspath(path)
-    candidates = [absolute]
-    if named:
-        folder = os.path.dirname(absolute)
-        while folder.startswith(root.rstrip(os.sep) + os.sep):
-            candidates.append(folder)
-            folder = os.path.dirname(folder)
-    for pattern in patterns:
-        pattern = pattern.rstrip("/") or pattern
-        anchored = os.path.join(root, pattern)
-        for candidate in candidates:
-            if fnmatch.fnmatchcase(os.path.basename(candidate), pattern) or fnmatch.fnmatchcase(candidate, anchored):
-                return True
-    return False
-
-
-def describe(settings: Settings) -> str:
-    """The resolved settings as ``kling-lint config`` prints them: each value and where it came from."""
-    from .contract import RULES
-
-    source = settings.source or "no configuration file (defaults and the command line)"
-    rows = [("configuration", source, "")]
-    specs = option_specs()
-    for key, (parameter, _, _) in specs.items():
-        rows.append((key, _toml(settings.options[parameter]), settings.origins[key]))
-    off = sorted(settings.disabled)
-    rows.append(("rules", f"{len(RULES) - len(off)} of {len(RULES)} on", ""))
-    rows.append(("rules off", ", ".join(off) or "none", ""))
-    for rule, severity in sorted(settings.severity.items()):
-        rows.append((f"severity.{rule}", severity.value, f"default {RULES[rule].severity.value}"))
-    rows.append(("exclude", ", ".join(settings.exclude) or "none", f"relative to {settings.root}" if settings.exclude else ""))
-    extra = ", ".join(f"{name} ({kind})" for name, kind in settings.extra_body_keys.items())
-    rows.append(("extra-body-keys", extra or "none", ""))
-    prices = settings.prices
-    if prices:
-        shown = ", ".join(f"{model} {price}/s" for model, price in prices.items() if model != "currency")
-        rows.append(("prices", f"{prices['currency']}: {shown or 'no model priced'}", ""))
-    else:
-        rows.append(("prices", "none", ""))
-    width = max(len(key) for key, _, _ in rows)
-    return "\n".join(f"{key:<{width}}  {value}" + (f"  ({origin})" if origin else "") for key, value, origin in rows)
-
-
-def _toml(value: Any) -> str:
-    if value is None:
-        return "not set"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f'"{value}"' if isinstance(value, str) else str(value)

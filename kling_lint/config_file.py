@@ -24,8 +24,8 @@ from .config import (
     FIXED_WHY,
     _shown_path,
     option_specs,
-    unknown_rule,
 )
+from .config_apply import unknown_rule
 
 class _Bad(Exception):
     """A bad value: ``message``, at ``key`` below ``table``; ``needle`` is the text to point at."""

@@ -54,7 +54,7 @@ def run_check(
         print(f"kling-lint: error: {error}", file=sys.stderr)
         return EXIT_BAD_CONFIGURATION
     if show_settings:
-        from .config import describe
+        from .config_apply import describe
 
         print(describe(settings))
         return EXIT_CLEAN

@@ -33,10 +33,11 @@ ALLOWED = {
     "parallel": set(),  # a pool of forked workers that knows nothing of requests
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
-    "run": {"__init__", "api", "config", "contract", "findings", "report"},  # __init__: the version, for SARIF
+    "run": {"__init__", "api", "config", "config_apply", "contract", "findings", "report"},  # __init__: the version, for SARIF
     # config: the check command's settings; it reads run's option choices, as their defaults
-    "config": {"config_file", "contract", "findings", "rule_ids", "run"},
-    "config_file": {"config", "contract"},
+    "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
+    "config_file": {"config", "config_apply", "contract"},
+    "config_apply": {"config", "contract", "findings"},
     "cli": {"__init__", "run", "contract"},
     "entry": {"run", "cli"},
 }

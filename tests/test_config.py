@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kling_lint import config
+from kling_lint import config, config_apply
 from kling_lint.cli import main
 from kling_lint.contract import RULES
 from kling_lint.contract import default_contract
@@ -313,7 +313,7 @@ def test_extra_body_keys_reach_the_console_shortcut_and_its_workers(project: Pat
 def test_the_team_schema_is_the_packaged_one_plus_the_keys() -> None:
     packaged = default_contract().schema
     before = json.dumps(packaged, sort_keys=True)
-    team = config.team_schema(packaged, {"watermark": "boolean"})
+    team = config_apply.team_schema(packaged, {"watermark": "boolean"})
     assert json.dumps(packaged, sort_keys=True) == before  # the packaged schema is not touched
     added = team["properties"]["extra_body"]["properties"].pop("watermark")
     assert added["type"] == "boolean"
