@@ -122,6 +122,8 @@ def resolve(
 
     Raises ConfigError for a file or a rule id that cannot be used.
     """
+    if isolated and config_file is not None:
+        raise ConfigError("--config and --isolated cannot be used together: --isolated reads no configuration")
     specs = option_specs()
     path = None if isolated else (config_file if config_file is not None else find_config(start or os.getcwd()))
     table: dict[str, Any] = {}

@@ -146,6 +146,8 @@ def test_isolated_reads_no_file_and_config_names_one(project: Path, tmp_path: Pa
     assert _rules_found("--isolated", str(ERROR_FILE)) == (1, [("duration-range", "error")])
     assert _rules_found("--config", str(other), str(ERROR_FILE)) == (1, [("duration-range", "error")])
     assert _rules_found("--config", str(other), str(WARNING_FILE)) == (0, [])
+    both = _check("--config", str(other), "--isolated", str(ERROR_FILE))
+    assert both.exit_code == 2 and both.stderr.startswith("kling-lint: error: --config and --isolated cannot be used together")
 
 
 # ---------------------------------------------------------------- merging
