@@ -96,3 +96,46 @@ def rules(rule_id: str | None, markdown: bool) -> None:
     if rule.details:
         click.echo(rule.details)
 
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--base-url", help='The gateway\'s base URL (default: "$KLING_BASE_URL" in the command).')
+@click.option("--pretty", is_flag=True, help="The body indented over several lines, in a quoted here-document.")
+@click.option("--markdown", is_flag=True, help="Each command in a fenced sh block under a heading, for a docs page.")
+@click.option("--no-check", "no_check", is_flag=True, help="Print a command for invalid requests too.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in findings (auto: on a terminal, unless NO_COLOR is set).")
+def curl(paths: tuple[str, ...], base_url: str | None, pretty: bool, markdown: bool, no_check: bool, max_bytes: int, color: str) -> None:
+    """A ready-to-paste curl command for each request of the files; "-" reads standard input.
+
+    The token is always $KLING_API_KEY. Findings go to standard error; an invalid request gets
+    none. Exit status: 0 every request got its command, 1 a request has errors, 2 a file could
+    not be read.
+    """
+    from .preview import run_curl
+
+    sys.exit(run_curl(paths, base_url, pretty, markdown, not no_check, max_bytes, color))
+
+
+@main.command("dry-run")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True, help="Output format.")
+@click.option("--prices", "prices_path", type=click.Path(dir_okay=False), help="A price table (TOML or JSON): currency, and price per second per model.")
+@click.option("--no-curl", "no_curl", is_flag=True, help="Leave out each request's curl command.")
+@click.option("--base-url", help='The gateway\'s base URL in the curl commands (default: "$KLING_BASE_URL").')
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
+def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None, no_curl: bool, base_url: str | None, max_bytes: int, color: str) -> None:
+    """What each request would send and make, and the whole run's seconds (and cost, with --prices).
+
+    Exit status: as check's.
+    """
+    from .preview import run_dry_run
+    from .prices import PriceError, load_prices
+
+    try:
+        prices = load_prices(prices_path) if prices_path else None
+    except PriceError as error:
+        raise click.BadParameter(str(error), param_hint="'--prices'") from None
+    sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color))

@@ -177,28 +177,44 @@ def find_config(start: str) -> str | None:
 
 
 def _has_table(pyproject: str) -> bool:
-    """Whether a pyproject.toml has [tool.kling-lint]: parsed only when its bytes name kling-lint."""
+    """Whether a pyproject.toml has [tool.kling-lint]: parsed only when its text may define it."""
     try:
         with open(pyproject, "rb") as handle:
             data = handle.read()
     except OSError:
         return False  # an unreadable pyproject.toml is not ours to complain about
-    if b"kling-lint" not in data or not _table_pattern().search(data):
+    if b"kling-lint" not in data or not _may_define_table(data):
         return False  # most pyproject.toml files: no TOML parser imported (it costs ~6 ms)
     from .config_file import has_table
 
     return has_table(pyproject, data)
 
 
+def _may_define_table(data: bytes) -> bool:
+    """Whether TOML text may define [tool.kling-lint]: a header [tool.kling-lint...], a dotted
+    key tool.kling-lint..., a key kling-lint in an inline table, or one under [tool]; not a
+    dependency "kling-lint>=0.1" nor a script kling-lint = "..." under [project.scripts]."""
+    for match in _table_pattern().finditer(data):
+        if match.group("bare") is None:
+            return True
+        headers = _HEADER.findall(data, 0, match.start())
+        if headers and headers[-1].replace(b" ", b"").replace(b"\t", b"").strip(b"\"'") == b"tool":
+            return True
+    return False
+
+
 @cache
 def _table_pattern() -> re.Pattern[bytes]:
-    """What could define [tool.kling-lint]: a header, or a key kling-lint (plain or dotted),
-    rather than, say, a dependency "kling-lint>=0.1"."""
     return re.compile(
         rb"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*["']?kling-lint"""  # [tool.kling-lint] and its sub-tables
-        rb"""|(?:^|[{,.])[ \t]*["']?kling-lint["']?[ \t]*[.=]""",  # kling-lint = / kling-lint.x = / tool.kling-lint.x =
+        rb"""|tool[ \t]*\.[ \t]*["']?kling-lint["']?[ \t]*[.=]"""  # tool.kling-lint.x = ...
+        rb"""|[{,][ \t]*["']?kling-lint["']?[ \t]*[.=]"""  # tool = { kling-lint = ... }
+        rb"""|(?P<bare>^[ \t]*["']?kling-lint["']?[ \t]*[.=])""",  # kling-lint = ... (under [tool]?)
         re.M,
     )
+
+
+_HEADER = re.compile(rb"^[ \t]*\[([^\[\]\n]*)\][ \t]*(?:#.*)?$", re.M)
 
 
 def option_specs() -> dict[str, tuple[str, Any, Any]]:

@@ -8,7 +8,6 @@ the table and the key (and the bad value, in a list), which is exact for the usu
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Callable
@@ -148,22 +147,30 @@ def _extra_body_keys(value: Any, prefix: tuple[str, ...], key: str) -> None:
 
 
 def _prices(value: Any, prefix: tuple[str, ...], key: str) -> None:
-    """currency = "USD" and a price per second for any of the schema's models."""
-    from .contract import default_contract
-
+    """The dry run's price table, checked by the dry run's own reader (prices.price_table), so
+    that both accept the same tables: the currency first, then a model at a time (an error names
+    its line), then the whole table."""
     _table(value, prefix, key)
-    models = default_contract().allowed(("model",))
     where = prefix + (key,)
-    if not isinstance(value.get("currency"), str) or not value["currency"].strip():
-        raise _Bad(f"needs currency, a string such as \"USD\" (got {_shown(value.get('currency'))})", where if "currency" in value else prefix,
-                   "currency" if "currency" in value else key)
+    currency = value.get("currency")
+    if not isinstance(currency, str) or not currency.strip():
+        _price_problem(value, where if "currency" in value else prefix, "currency" if "currency" in value else key)
     for name, price in value.items():
-        if name == "currency":
-            continue
-        if name not in models:
-            raise _Bad(f"not a model{_did_you_mean(name, models)}; the models are {_listed(models)}", where, name)
-        if isinstance(price, bool) or not isinstance(price, (int, float)) or not math.isfinite(price) or price < 0:
-            raise _Bad(f"must be a price per second, a number >= 0, not {_shown(price)}", where, name)
+        if name != "currency":
+            _price_problem({"currency": currency, name: price}, where, name)
+    _price_problem(value, prefix, key)
+
+
+def _price_problem(mapping: dict[str, Any], table: tuple[str, ...], key: str) -> None:
+    from .prices import PriceError, price_table
+
+    try:
+        price_table(mapping, _PRICES)
+    except PriceError as error:
+        raise _Bad(str(error).removeprefix(f"{_PRICES}: "), table, key) from None
+
+
+_PRICES = "prices"  # the source price_table names in its messages, taken off again
 
 
 def _table(value: Any, prefix: tuple[str, ...], key: str) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import rule_ids
-from .contract import Contract, default_contract
+from .contract import Contract, default_contract, secrets
 from .findings import Finding, Path, Problem, format_path
-from .load import LoadedFile, Positions, format_of, load
+from .load import Document, LoadedFile, Positions, format_of, load
+from .load.document import Region
 from .load.text import LineIndex
 from .redact import redact
 
@@ -46,21 +47,31 @@ def _suppressed(findings: list[Finding], text: str, name: str, contract: Contrac
 
 def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, contract: Contract | None = None) -> list[Finding]:
     contract = contract or default_contract()
+    tokens = secrets.in_text(loaded.text)  # two substring searches: [] for nearly every file
+    lines = _Lines(loaded.text)
     if loaded.failure is not None:
-        return [_place(loaded.failure, {}, _Lines(loaded.text), name, contract)]
+        problems = [loaded.failure] + _TokensInText(tokens, lines.index).left()
+        return sorted((_place(p, {}, lines, name, contract) for p in problems), key=_in_file_order)
     findings: list[Finding] = []
-    lines: _Lines | None = None
+    in_text = _TokensInText(tokens, lines.index) if tokens else None
     for document in loaded.documents:
         problems = document.problems
         if document.checkable:
             problems = problems + contract.check(document.value, explain_always)
+        if in_text is not None:
+            problems = in_text.claim(problems, document)
         if not problems:
             continue
         positions = document.positions()
-        lines = lines or _Lines(loaded.text)
         findings.extend(_place(problem, positions, lines, name, contract) for problem in problems)
-    findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule))
+    if in_text is not None:
+        findings.extend(_place(problem, {}, lines, name, contract) for problem in in_text.left())
+    findings.sort(key=_in_file_order)
     return findings
+
+
+def _in_file_order(finding: Finding) -> tuple[int, int, str]:
+    return (finding.line or 0, finding.column or 0, finding.rule)
 
 
 def lint_value(request: Any, name: str = "<request>", contract: Contract | None = None) -> list[Finding]:
@@ -91,20 +102,31 @@ def _shown(text: str | None) -> str | None:
 
 
 class _Lines:
-    """The lines of a file as snippets show them: every token masked, each line masked once.
+    """The lines of a file as snippets show them, every secret masked.
 
-    Masking keeps the line's length, so columns still match, and happens before a long line is
-    cut around a span, so that the cut never leaves part of a token unmasked.
+    The whole text is masked once, at the first snippet: a token may run over a line break
+    (``Bearer`` and its value on two lines, a YAML escaped line break), and escapes are read as
+    decoded. Masking keeps every character's place, so lines and columns still match, and
+    happens before a long line is cut around a span, so that the cut never leaves part of a
+    token unmasked. ``index`` places offsets of the text as read.
     """
 
     def __init__(self, text: str) -> None:
-        self.index = LineIndex(text)
-        self.masked: dict[int, str] = {}
+        self.text = text
+        self._index: LineIndex | None = None
+        self._masked: LineIndex | None = None
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index
 
     def line_text(self, line: int) -> str:
-        if line not in self.masked:
-            self.masked[line] = redact(self.index.line_text(line), keep_length=True)
-        return self.masked[line]
+        if self._masked is None:
+            masked = redact(self.text, keep_length=True)
+            self._masked = self.index if masked == self.text else LineIndex(masked)
+        return self._masked.line_text(line)
 
 
 def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]:
@@ -146,3 +168,72 @@ def _snippet(text: str, column: int) -> tuple[str, int]:
         return text, 0
     start = max(0, min(column - 1 - SNIPPET_WIDTH // 4, len(text) - SNIPPET_WIDTH))
     return text[start:start + SNIPPET_WIDTH], start
+
+
+class _TokensInText:
+    """secret-in-request for the tokens a file's text shows, each placed where it is.
+
+    A token inside a string value or a key is that value's finding, now at the token; the
+    value's own finding from the contract (which reads decoded strings) is kept only when the
+    text shows no token there, as for a token written with escapes. A token in no value (a
+    comment) is reported at the innermost object or list around it, or for the file.
+    """
+
+    def __init__(self, tokens: list[tuple[int, int]], index: LineIndex) -> None:
+        self.left_over = [(*index.position(start), *index.position(end)) for start, end in tokens]
+
+    def claim(self, problems: list[Problem], document: Document) -> list[Problem]:
+        if not self.left_over:
+            return problems
+        found: list[Problem] = []
+        unclaimed = []
+        for token, (path, at_key) in zip(self.left_over, _innermost(self.left_over, document.positions())):
+            if path is None:
+                unclaimed.append(token)
+                continue
+            inside_string = at_key or type(_value_at(document.value, path)) is str
+            found.append(secrets.at_token(path, at_key, inside_string, token))
+        self.left_over = unclaimed
+        shown = {(p.path, p.at_key) for p in found}
+        kept = [p for p in problems if p.rule != secrets.RULE or (p.path, p.at_key) not in shown]
+        return kept + found
+
+    def left(self) -> list[Problem]:
+        """Tokens in no request of the file: before the first document, or in a file not read."""
+        return [secrets.at_token(None, False, False, token) for token in self.left_over]
+
+
+def _innermost(tokens: list[Region], positions: Positions) -> list[tuple[Path | None, bool]]:
+    """For each token (in file order), the deepest (path, at_key) whose span holds its start.
+
+    One sweep over the spans sorted by start, outer before inner, with a stack of open spans:
+    spans nest, so the top of the stack is the innermost one still open."""
+    spans: list[tuple[tuple[int, int], tuple[int, int], int, Path, bool]] = []
+    for path, span in positions.items():
+        for region, at_key in ((span.key, True), (span.value, False)):
+            if region is not None:
+                spans.append(((region[0], region[1]), (region[2], region[3]), len(path), path, at_key))
+    spans.sort(key=lambda s: (s[0], (-s[1][0], -s[1][1]), s[2]))
+    found: list[tuple[Path | None, bool]] = []
+    stack: list[tuple[tuple[int, int], tuple[int, int], int, Path, bool]] = []
+    next_span = 0
+    for token in tokens:
+        start = (token[0], token[1])
+        while next_span < len(spans) and spans[next_span][0] <= start:
+            while stack and stack[-1][1] <= spans[next_span][0]:
+                stack.pop()  # closed before this span opens: not around it
+            stack.append(spans[next_span])
+            next_span += 1
+        while stack and stack[-1][1] <= start:
+            stack.pop()
+        found.append((stack[-1][3], stack[-1][4]) if stack else (None, False))
+    return found
+
+
+def _value_at(value: Any, path: Path) -> Any:
+    for part in path:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value

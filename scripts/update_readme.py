@@ -23,6 +23,9 @@ SAMPLES = [
     "examples/invalid/model-unknown.yaml",
     "examples/invalid/unknown-key.yaml",
 ]
+CURL_SAMPLE = ["examples/batch.jsonl"]
+MARKDOWN_SAMPLE = ["--pretty", "--markdown", "examples/multi-prompt-image-to-video.yaml"]
+DRY_RUN_SAMPLE = ["--prices", "examples/prices.toml", "examples/batch.yaml"]
 
 
 def _run(*args: str) -> str:
@@ -37,8 +40,8 @@ def _console(command: str, *args: str) -> str:
 
 
 def readme_toml(text: str) -> str:
-    """The configuration example of the README (its first TOML block)."""
-    return re.search(r"```toml\n(.*?)```", text, re.S)[1]
+    """The configuration example of the README (the first TOML block of its Configuration section)."""
+    return re.search(r"## Configuration\n.*?```toml\n(.*?)```", text, re.S)[1]
 
 
 def _config_error(text: str) -> str:
@@ -58,6 +61,10 @@ def _config_error(text: str) -> str:
     return f"```console\n$ kling-lint check requests/\n{result.stderr.rstrip()}\n```"
 
 
+def _stdout(*args: str) -> str:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False).stdout.rstrip()
+
+
 def sections(text: str) -> dict[str, str]:
     output = _run("check", "--color", "never", *SAMPLES)
     return {
@@ -65,6 +72,9 @@ def sections(text: str) -> dict[str, str]:
         "output": f"```console\n$ kling-lint check {' '.join(SAMPLES)}\n{output.rstrip()}\n```",
         "suppress": _console("check", "examples/invalid/unused-suppression.yaml"),
         "config-error": _config_error(text),
+        "curl": f"```console\n$ kling-lint curl {' '.join(CURL_SAMPLE)}\n{_stdout('curl', *CURL_SAMPLE)}\n```",
+        "curl-markdown": f"````console\n$ kling-lint curl {' '.join(MARKDOWN_SAMPLE)}\n{_stdout('curl', *MARKDOWN_SAMPLE)}\n````",
+        "dry-run": f"```console\n$ kling-lint dry-run {' '.join(DRY_RUN_SAMPLE)}\n{_stdout('dry-run', '--color', 'never', *DRY_RUN_SAMPLE)}\n```",
     }
 
 

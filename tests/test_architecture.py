@@ -22,7 +22,7 @@ CONTRACT_DOC = pathlib.Path(__file__).resolve().parents[1] / "docs" / "contract.
 
 # What each layer may import from kling_lint. Data flows load -> contract -> engine -> report.
 ALLOWED = {
-    "findings": set(),
+    "findings": {"redact"},  # brief() masks secrets before it shortens
     "rule_ids": set(),
     "redact": set(),
     "load": {"findings", "rule_ids"},
@@ -36,10 +36,16 @@ ALLOWED = {
     "run": {"__init__", "api", "config", "config_apply", "contract", "findings", "report"},  # __init__: the version, for SARIF
     # config: the check command's settings; it reads run's option choices, as their defaults
     "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
-    "config_file": {"config", "config_apply", "contract"},
+    "config_file": {"config", "config_apply", "contract", "prices"},  # prices: the dry run's reader of a price table
     "config_apply": {"config", "contract", "findings"},
-    "cli": {"__init__", "run", "contract"},
+    "cli": {"__init__", "run", "contract", "preview", "prices"},
     "entry": {"run", "cli"},
+    # curl and dry-run: new consumers of load, engine and report, beside run
+    "curl": {"redact"},
+    "dryrun": {"contract", "curl", "findings"},  # contract: the schema, read in contract_facts only
+    "prices": {"dryrun"},  # dryrun: the schema's model list
+    "dryrun_report": {"curl", "dryrun", "findings", "report"},
+    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run"},
 }
 
 

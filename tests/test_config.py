@@ -96,14 +96,15 @@ def test_the_nearest_folder_wins_whatever_the_file_kind(project: Path) -> None:
 def test_every_way_toml_can_spell_the_table_is_found(project: Path) -> None:
     for text in ('[tool.kling-lint]\nstrict = true\n', '[ tool . "kling-lint" ]\nstrict = true\n',
                  'tool.kling-lint.strict = true\n', '[tool]\n"kling-lint".strict = true\n',
-                 '[tool.kling-lint.severity]\nimage-base64 = "error"\n'):
+                 '[tool.kling-lint.severity]\nimage-base64 = "error"\n', '[ tool ]\nkling-lint.strict = true\n',
+                 'tool = { kling-lint = { strict = true } }\n'):
         _write(project / "pyproject.toml", text)
         assert config.find_config(str(project)) == str(project / "pyproject.toml"), text
 
 
 def test_no_toml_parser_is_imported_without_a_configuration(project: Path) -> None:
     """The pre-commit call pays a few stat calls for configuration, not tomllib's import."""
-    _write(project / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["kling-lint"]\n')
+    _write(project / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["kling-lint"]\n[project.scripts]\nkling-lint = "kling_lint.entry:main"\n')
     request = _write(project / "ok.json", json.dumps({"model": "kling-v3-std-silent", "prompt": "a lighthouse at dusk"}))
     code = (
         "import sys\nfrom kling_lint.entry import main\nsys.argv = ['kling-lint', 'check', sys.argv[1]]\n"
@@ -276,11 +277,24 @@ def test_exclude_patterns_are_relative_to_the_configuration_not_the_current_dire
 # ---------------------------------------------------------------- extra body keys and prices
 
 
-def test_prices_are_read_into_the_settings(project: Path) -> None:
+def test_prices_are_read_into_the_settings_as_the_dry_run_reads_them(project: Path) -> None:
+    from decimal import Decimal
+
+    from kling_lint.prices import load_prices, price_table
+
     models = default_contract().allowed(("model",))
     _write(project / ".kling-lint.toml", f'[prices]\ncurrency = "USD"\n"{models[0]}" = 0.084\n{models[1]} = 1\n')
-    assert config.resolve({}).prices == {"currency": "USD", models[0]: 0.084, models[1]: 1}
+    settings = config.resolve({})
+    assert settings.prices == {"currency": "USD", models[0]: 0.084, models[1]: 1}
+    table = price_table(settings.prices, settings.source)
+    assert table.per_second == {models[0]: Decimal("0.084"), models[1]: Decimal(1)}
+    assert table == load_prices(".kling-lint.toml")._replace(source=settings.source)
     assert "USD" in CliRunner().invoke(main, ["config"]).stdout
+
+
+def test_the_packaged_example_price_table_is_a_valid_configuration(project: Path) -> None:
+    _write(project / ".kling-lint.toml", "[prices]\n" + (EXAMPLES / "prices.toml").read_text(encoding="utf-8"))
+    assert config.resolve({}).prices["currency"]
 
 
 def test_extra_body_keys_are_read_into_the_settings(project: Path) -> None:
@@ -341,11 +355,13 @@ PYPROJECT_REFUSALS = [
     ('[tool.kling-lint]\nexclude = ["ok", ""]\n', 2, "tool.kling-lint.exclude", "must be an array of non-empty strings"),
     ('[tool.kling-lint.extra-body-keys]\nwatermark = "bool"\n', 2, "tool.kling-lint.extra-body-keys.watermark", 'must be a JSON type, one of "string"'),
     ('[tool.kling-lint.extra-body-keys]\ncfg_scale = "string"\n', 2, "tool.kling-lint.extra-body-keys.cfg_scale", "extra_body.cfg_scale is already part of the contract"),
-    ('[tool.kling-lint.prices]\nkling-v3-std-silent = 0.084\n', 1, "tool.kling-lint.prices", 'needs currency, a string such as "USD"'),
+    ('[tool.kling-lint.prices]\nkling-v3-std-silent = 0.084\n', 1, "tool.kling-lint.prices", 'no currency (add currency = "USD"'),
+    ('[tool.kling-lint.prices]\ncurrency = 3\n', 2, "tool.kling-lint.prices.currency", "no currency"),
+    ('[tool.kling-lint.prices]\ncurrency = "USD"\n', 1, "tool.kling-lint.prices", "no model has a price"),
     ('[tool.kling-lint.prices]\ncurrency = "USD"\nkling-v3-standard-silent = 0.084\n', 3, "tool.kling-lint.prices.kling-v3-standard-silent",
-     "not a model (did you mean kling-v3-std-silent?)"),
-    ('[tool.kling-lint.prices]\ncurrency = "USD"\nkling-v3-pro-audio = -1\n', 3, "tool.kling-lint.prices.kling-v3-pro-audio", "a number >= 0, not -1"),
-    ('[tool.kling-lint.prices]\ncurrency = "USD"\nkling-v3-pro-audio = "0.2"\n', 3, "tool.kling-lint.prices.kling-v3-pro-audio", 'not "0.2"'),
+     "'kling-v3-standard-silent' is not a Kling v3 model"),
+    ('[tool.kling-lint.prices]\ncurrency = "USD"\nkling-v3-pro-audio = -1\n', 3, "tool.kling-lint.prices.kling-v3-pro-audio", "a number of USD per second, 0 or more; got -1"),
+    ('[tool.kling-lint.prices]\ncurrency = "USD"\nkling-v3-pro-audio = "0.2"\n', 3, "tool.kling-lint.prices.kling-v3-pro-audio", "got '0.2'"),
     ('[tool.kling-lint]\nprices = 3\n', 2, "tool.kling-lint.prices", "must be a table, not 3"),
 ]
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import rule_ids as ids
 from ..findings import Path, Problem
-from ..redact import SECRET
+from . import secrets
 from .registry import ERROR, WARNING, Rule
 from .words import expected_types, field, key_name, kind, number, one_of, show
 
@@ -158,6 +158,10 @@ def image_url(error: SchemaError, contract: Contract) -> Words:
     name = field(error.path)
     if isinstance(error.value, str) and error.value.startswith("data:"):
         return f"{name} is a data: URI, which Kling rejects", "give an https URL, or the bare base64 without the data:…;base64, prefix"
+    if isinstance(error.value, str) and error.value[:8].lower().startswith(("http://", "https://")):
+        # an http(s) URL the schema refuses: no host, an unclosed [, a port past 65535, white space
+        return (f"{name} {show(error.value)} is not an http(s) URL with a host",
+                "give a full URL with a host, and a valid port if any, such as https://example.com/frame.png")
     return f"{name} {show(error.value)} is not an http(s) URL", "give a full URL such as https://example.com/frame.png"
 
 
@@ -430,31 +434,13 @@ def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
 
 
 def secret_in_request(request: Any, contract: Contract) -> Iterator[Problem]:
-    """A value looks like an API token (sk-…, Bearer …).
+    """A value, key or comment looks like an API token (sk-…, Bearer …).
 
     Tokens belong in the Authorization header, taken from the environment, never in a request
-    file that is committed. kling-lint never prints the token in full."""
-    for path in _paths_of_strings(request, SECRET.search):
-        yield Problem(ids.SECRET_IN_REQUEST, path, f"{field(path)} contains what looks like an API token", "remove the token; send it in the Authorization header from an environment variable")
-
-
-def _paths_of_strings(value: Any, test: Any) -> list[Path]:
-    """The paths of every string in ``value`` that passes ``test``, in document order.
-
-    Paths are built only for a match: most requests have none, and building a path for every
-    value was half the cost of all code rules together."""
-    found: list[Path] = []
-    stack: list[tuple[Any, Path | None, Any]] = [(value, None, None)]  # (value, parent path, key)
-    while stack:
-        item, parent, key = stack.pop()
-        if type(item) is str:
-            if test(item):
-                found.append(() if parent is None else parent + (key,))
-        elif type(item) is dict or type(item) is list:
-            path = () if parent is None else parent + (key,)
-            pairs = item.items() if type(item) is dict else enumerate(item)
-            stack.extend((child, path, name) for name, child in reversed(list(pairs)))
-    return found
+    file that is committed: a comment or a key leaks a token as surely as a value does, and so
+    does a token written with escapes. The finding points at the token; kling-lint never
+    prints it in full."""
+    return secrets.in_request(request)
 
 
 # ---------------------------------------------------------------- the table
