@@ -54,6 +54,10 @@ def check_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES, contract: C
         return FileResult(source.name, [unreadable(source.name, reason, contract)], readable=False)
 
 
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+
+
 def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = 1,
                contract: Contract | None = None, exclude: Exclude | None = None) -> Iterator[FileResult]:
     """Check files and directories (searched for *.json, *.jsonl, *.yaml, *.yml), one result a file.
@@ -69,13 +73,13 @@ def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, job
         for item in discovered:
             yield _result(item, max_bytes, contract)
         return
-    from . import parallel
-
     # Look ahead far enough to know whether the batch is worth workers; a small batch (the
     # pre-commit case) then streams without ever holding its whole file list.
-    head = list(islice(discovered, parallel.PARALLEL_FROM))
+    head = list(islice(discovered, PARALLEL_FROM))
     items: Iterable[Source | Unreadable] = chain(head, discovered)
-    if jobs is not None or len(head) == parallel.PARALLEL_FROM:
+    if jobs is not None or len(head) == PARALLEL_FROM:
+        from . import parallel
+
         items = list(items)
         processes = parallel.processes(jobs, len(items))
         if processes > 1 and not any(isinstance(item, Source) and item.path == STDIN for item in items):

@@ -139,3 +139,25 @@ def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None,
     except PriceError as error:
         raise click.BadParameter(str(error), param_hint="'--prices'") from None
     sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; a non-loopback one prints a warning.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port; 0 picks a free one (printed).")
+@click.option("--job-seconds", type=click.FloatRange(min=0), default=3.0, show_default=True, help="How long a job takes to end.")
+@click.option("--latency", "latency_ms", type=click.IntRange(min=0), default=0, show_default=True, metavar="MS", help="Added to every answer.")
+@click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True, metavar="P", help="Share of jobs that end failed.")
+@click.option("--seed", type=int, default=None, help="Seed for job ids and outcomes: the same sequence every run.")
+@click.option("--require-token", is_flag=True, help="Refuse (401) a request without 'Authorization: Bearer …'.")
+@click.option("--max-body", type=click.IntRange(min=1), default=1024 * 1024, show_default=True, help="Largest body taken, in bytes (413 beyond).")
+@click.option("--max-jobs", type=click.IntRange(min=1), default=10_000, show_default=True, help="Jobs kept in memory; the oldest are forgotten.")
+@click.option("--read-timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True, help="Seconds a request may take to arrive.")
+def serve(host: str, port: int, job_seconds: float, latency_ms: int, fail_rate: float, seed: int | None,
+          require_token: bool, max_body: int, max_jobs: int, read_timeout: float) -> None:
+    """Answer as the gateway does, on this machine: POST /v1/video/generations, checked by kling-lint,
+    and jobs that walk queued -> in_progress -> completed, with a placeholder video.
+    """
+    from .serve.server import Settings, run_server
+
+    settings = Settings(job_seconds, fail_rate, seed, latency_ms, require_token, max_body, max_jobs, read_timeout)
+    sys.exit(run_server(settings, host, port))

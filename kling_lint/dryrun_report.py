@@ -13,7 +13,7 @@ from collections import namedtuple
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .curl import json_text, one_line
-from .dryrun import FROM_THE_IMAGE, Plan, Totals
+from .dryrun import Plan, Totals
 from .findings import Finding, Severity
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from . import rule_ids
 from .contract import Contract, default_contract, secrets
@@ -90,6 +90,12 @@ def unreadable(name: str, reason: str, contract: Contract | None = None) -> Find
     return Finding(rule_ids.UNREADABLE, severity, _shown(reason), None, "$", name, 1, 1, 1, 2)
 
 
+@overload
+def _shown(text: str) -> str: ...
+@overload
+def _shown(text: None) -> None: ...
+@overload
+def _shown(text: str | None) -> str | None: ...
 def _shown(text: str | None) -> str | None:
     """A text for a finding: secrets masked, and printable in UTF-8 whatever the file held.
 
@@ -187,7 +193,7 @@ class _TokensInText:
             return problems
         found: list[Problem] = []
         unclaimed = []
-        for token, (path, at_key) in zip(self.left_over, _innermost(self.left_over, document.positions())):
+        for token, (path, at_key) in zip(self.left_over, _innermost(self.left_over, document.positions()), strict=True):
             if path is None:
                 unclaimed.append(token)
                 continue

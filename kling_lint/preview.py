@@ -115,7 +115,8 @@ def run_curl(paths: Sequence[str], base_url: str | None = None, pretty: bool = F
 
 def _curl(paths: Sequence[str], base_url: str | None, pretty: bool, markdown: bool, check: bool,
           max_bytes: int | None, color: str, out: TextIO) -> int:
-    from .curl import command, comment, markdown as in_markdown, one_line
+    from .curl import command, comment, one_line
+    from .curl import markdown as in_markdown
     from .dryrun import mode_of
     from .run import DEFAULT_MAX_BYTES, _use_color
 

@@ -1,7 +1,7 @@
 """Hypothesis strategies for the property tests: valid requests, requests with one broken
 constraint ("breakers"), arbitrary JSON values, and the JSON and YAML writers.
 
-Everything here is written from SPEC.md, not from kling_lint's code: the constants are the
+Everything here is written from the contract (docs/contract.md), not from kling_lint's code: the constants are the
 spec's, so that a rule the tool gets wrong shows up as a failing law rather than being copied.
 """
 

@@ -38,7 +38,7 @@ ALLOWED = {
     "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
     "config_file": {"config", "config_apply", "contract", "prices"},  # prices: the dry run's reader of a price table
     "config_apply": {"config", "contract", "findings"},
-    "cli": {"__init__", "run", "contract", "preview", "prices"},
+    "cli": {"__init__", "run", "contract", "preview", "prices", "serve"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
@@ -46,6 +46,9 @@ ALLOWED = {
     "prices": {"dryrun"},  # dryrun: the schema's model list
     "dryrun_report": {"curl", "dryrun", "findings", "report"},
     "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run"},
+    "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
+    "guard": {"engine", "findings"},
+    "gateway": set(),
 }
 
 
@@ -103,6 +106,11 @@ def test_importing_the_cli_loads_neither_jsonschema_nor_yaml() -> None:
     assert not {m for m in loaded if m.startswith(("jsonschema", "ruamel", "_ruamel_yaml"))}
 
 
+def test_serve_guard_and_the_gateway_client_cost_the_cli_nothing() -> None:
+    loaded = _modules_loaded_by("import kling_lint.cli, kling_lint.gateway")
+    assert not {m for m in loaded if m.startswith(("http", "socketserver", "kling_lint.serve", "kling_lint.guard", "httpx"))}
+
+
 def test_checking_a_valid_json_file_never_imports_jsonschema_or_yaml(tmp_path: pathlib.Path) -> None:
     request = tmp_path / "ok.json"
     request.write_text(json.dumps({"model": "kling-v3-std-silent", "prompt": "a lighthouse at dusk"}))
@@ -112,6 +120,7 @@ def test_checking_a_valid_json_file_never_imports_jsonschema_or_yaml(tmp_path: p
     )
     loaded = _modules_loaded_by(code)
     assert not {m for m in loaded if m.startswith(("jsonschema", "ruamel", "_ruamel_yaml", "difflib"))}
+    assert "kling_lint.parallel" not in loaded and "copy" not in loaded  # no workers for one file
 
 
 def test_an_invalid_file_is_explained_without_jsonschema(tmp_path: pathlib.Path) -> None:

@@ -1,4 +1,4 @@
-"""Property tests of the contract (SPEC.md), on generated requests and files.
+"""Property tests of the contract (docs/contract.md), on generated requests and files.
 
 1. a valid request has no error: as a dict, as JSON, as YAML, and through the CLI;
 2. one broken constraint fires exactly its rule, at its json_path;

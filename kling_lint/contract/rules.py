@@ -330,11 +330,14 @@ def _valid_total(request: Any, contract: Contract) -> int | None:
 
 def _values_at(request: Any, path: tuple[str, ...], at: Path = ()) -> Iterator[tuple[Path, Any]]:
     """Every (path, value) at ``path`` in the request, "*" standing for each item of a list."""
-    if not path:
+    if len(path) == 1 and path[0] != "*":  # the usual place: a top-level key
+        if type(request) is dict and path[0] in request:
+            yield at + path, request[path[0]]
+    elif not path:
         yield at, request
     elif path[0] == "*":
-        for number_, item in enumerate(request if isinstance(request, list) else ()):
-            yield from _values_at(item, path[1:], at + (number_,))
+        for index, item in enumerate(request if isinstance(request, list) else ()):
+            yield from _values_at(item, path[1:], at + (index,))
     elif isinstance(request, dict) and path[0] in request:
         yield from _values_at(request[path[0]], path[1:], at + (path[0],))
 
@@ -344,11 +347,9 @@ def image_base64(request: Any, contract: Contract) -> Iterator[Problem]:
 
     Kling accepts raw base64 (no data: prefix, at most 10 MB), but this gateway documents URLs
     only, so the request may not pass through every gateway."""
-    for matched in contract.matched:
-        if matched.rule != ids.IMAGE_BASE64:
-            continue
-        for path, value in _values_at(request, matched.path):
-            if isinstance(value, str) and contract.compiled.valid(matched.branch)(value) and contract.compiled.valid(matched.holder)(value):
+    for place, test in contract.matching(ids.IMAGE_BASE64):
+        for path, value in _values_at(request, place):
+            if test(value):
                 name = field(path)
                 yield Problem(ids.IMAGE_BASE64, path, f"{name} is raw base64 image data, which this gateway does not document", "host the image and give its https URL")
 
@@ -371,8 +372,10 @@ def shot_index(request: Any, contract: Contract) -> Iterator[Problem]:
 def shot_durations_sum(request: Any, contract: Contract) -> Iterator[Problem]:
     """Every shot has a duration, and they do not add up to duration ({duration:default} when omitted)."""
     shots = _shots(request)
+    if not shots:
+        return
     total = _valid_total(request, contract)
-    if not shots or total is None or not all(isinstance(shot, dict) for shot in shots):
+    if total is None or not all(isinstance(shot, dict) for shot in shots):
         return
     parts = [seconds(shot.get("duration")) for shot in shots]
     if any(part is None or part < 1 for part in parts):
@@ -420,8 +423,8 @@ def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
 
     The gateway's examples send a number; a string is accepted but may not be everywhere."""
     places: list[tuple[Path, Any]] = [(DURATION, _get(request, "duration"))]
-    for number_, shot in enumerate(_shots(request) or []):
-        places.append((MULTI_PROMPT + (number_, "duration"), _get(shot, "duration")))
+    for index, shot in enumerate(_shots(request) or []):
+        places.append((MULTI_PROMPT + (index, "duration"), _get(shot, "duration")))
     for path, value in places:
         whole = seconds(value) if isinstance(value, str) else None
         if whole is None:

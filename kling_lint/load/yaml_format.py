@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import rule_ids
 from ..findings import Path, Problem, brief
-from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Positions, Span, too_deep_message
+from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Span, too_deep_message
 from .text import LineIndex
 
 _CORE = "tag:yaml.org,2002:"
@@ -203,7 +203,7 @@ def _scalar_value(event: Any) -> Any:
     if kind == "str":
         return text
     value = resolve_plain(text)
-    wanted = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
+    wanted: Any = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
     if wanted is None:
         raise _Invalid(f"the YAML tag {_short_tag(tag)} is not allowed: a request holds plain data")
     if not isinstance(value, wanted) or (kind != "bool" and isinstance(value, bool)):
@@ -274,7 +274,7 @@ class _Document:
     def __init__(self, with_positions: bool) -> None:
         self.value: Any = None
         self.problems: list[Problem] = []
-        self.positions: Positions | None = {} if with_positions else None
+        self.positions: Any = {} if with_positions else None  # a dict[Path, Span] when with_positions
         self.anchors: dict[str, tuple[Any, int, int]] = {}  # value, size, characters
         self.size = 0
         self.aliased_characters = 0

@@ -87,7 +87,7 @@ def result(finding: Finding, rule_index: int) -> dict[str, Any]:
     }
 
 
-def region(finding: Finding) -> dict[str, int]:
+def region(finding: Finding) -> dict[str, int | None]:
     out = {"startLine": finding.line}
     if finding.column is not None:
         out["startColumn"] = finding.column

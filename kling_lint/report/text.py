@@ -32,7 +32,7 @@ class Reporter:
         return "\n".join(lines) + "\n\n"
 
     def excerpt(self, finding: Finding) -> list[str]:
-        if finding.snippet is None or finding.line is None or not finding.snippet.strip():
+        if finding.snippet is None or finding.line is None or finding.column is None or not finding.snippet.strip():
             return []
         snippet = finding.snippet.replace("\t", " ")  # one column a character, so carets align
         start = finding.column - 1 - finding.snippet_offset
