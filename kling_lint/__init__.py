@@ -39,3 +39,9 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(_HOMES[name]), name)
+
+
+def __dir__() -> list[str]:
+    """What editors and ``dir()`` list: the public API besides the module's own names, though
+    ``__getattr__`` imports each of them only when it is used."""
+    return sorted(set(globals()) | set(__all__))

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from .contract import Contract, default_contract
 from .engine import lint_bytes, lint_value, unreadable
-from .files import DEFAULT_MAX_BYTES, STDIN, Exclude, Source, Unreadable, discover, read
+from .files import DEFAULT_MAX_BYTES, STDIN, STDIN_NAME, Exclude, Source, Unreadable, discover, read
 from .findings import Finding
 
 
@@ -48,7 +48,9 @@ def check_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES, contract: C
     except Unreadable as error:
         return FileResult(source.name, [unreadable(source.name, str(error), contract)], readable=False)
     try:
-        return FileResult(source.name, lint_bytes(data, source.name, contract=contract))
+        if source.max_findings is None:
+            return FileResult(source.name, lint_bytes(data, source.name, contract=contract))
+        return FileResult(source.name, lint_bytes(data, source.name, contract=contract, max_findings=source.max_findings))
     except Exception as error:  # noqa: BLE001 - a bug of ours must not stop the other files
         reason = f"kling-lint failed on this file ({type(error).__name__}: {error}); please report it"
         return FileResult(source.name, [unreadable(source.name, reason, contract)], readable=False)
@@ -59,16 +61,21 @@ PARALLEL_FROM = 400
 
 
 def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = 1,
-               contract: Contract | None = None, exclude: Exclude | None = None) -> Iterator[FileResult]:
+               contract: Contract | None = None, stdin_name: str | None = None,
+               max_findings: int | None = None, exclude: Exclude | None = None) -> Iterator[FileResult]:
     """Check files and directories (searched for *.json, *.jsonl, *.yaml, *.yml), one result a file.
 
-    Results come in the order of the arguments, as each file is done. One process by default;
-    ``jobs`` asks for worker processes (forked, this one included): a number, or None for one a
-    core once there are enough files to be worth it, as ``kling-lint check`` does.
-    ``exclude(path, named)`` leaves files out (a configuration's exclude).
+    Results come in the order of the arguments, as each file is done, each file once (at its
+    first mention). One process by default; ``jobs`` asks for worker processes (forked, this one
+    included): a number, or None for one a core once there are enough files to be worth it, as
+    ``kling-lint check`` does. ``stdin_name`` is the name, and so the format, of what "-" reads;
+    ``max_findings`` caps the findings a file reports; ``exclude(path, named)`` leaves files out
+    (a configuration's exclude).
     """
     contract = contract or default_contract()
-    discovered = discover(list(arguments), exclude)
+    discovered: Iterator[Source | Unreadable] = discover(list(arguments), stdin_name or STDIN_NAME, exclude)
+    if max_findings is not None:
+        discovered = (item._replace(max_findings=max_findings) if isinstance(item, Source) else item for item in discovered)
     if jobs == 1 or not hasattr(os, "fork"):
         for item in discovered:
             yield _result(item, max_bytes, contract)

@@ -7,25 +7,30 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, overload
 
 from . import rule_ids
 from .contract import Contract, default_contract, secrets
-from .findings import Finding, Path, Problem, format_path
+from .findings import Finding, Path, Problem, Severity, format_path
 from .load import Document, LoadedFile, Positions, format_of, load
 from .load.document import Region
 from .load.text import LineIndex
 from .redact import redact
 
 SNIPPET_WIDTH = 160  # characters of a long line shown around the span
+# A file reports at most this many findings, then one saying how many more there were: a
+# request has a few dozen at worst, and a million-item list must not cost a million placed ones.
+DEFAULT_MAX_FINDINGS = 1000
 
 
 def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: bool = False,
-               contract: Contract | None = None) -> list[Finding]:
-    """Every finding for the file ``name`` whose content is ``data`` (``contract``: the packaged one by default)."""
+               contract: Contract | None = None, max_findings: int = DEFAULT_MAX_FINDINGS) -> list[Finding]:
+    """Every finding for the file ``name`` whose content is ``data`` (``contract``: the packaged one
+    by default; at most ``max_findings``, then one ``too-many-findings``)."""
     fmt = fmt or format_of(name, data)
     loaded = load(data, fmt)
-    findings = lint_loaded(loaded, name, explain_always, contract)
+    findings = lint_loaded(loaded, name, explain_always, contract, max_findings)
     # Only a YAML file that says "kling-lint:" (suppress.MARKER) pays for reading its comments.
     if fmt == "yaml" and loaded.failure is None and "kling-lint:" in loaded.text:
         findings = _suppressed(findings, loaded.text, name, contract or default_contract())
@@ -45,33 +50,85 @@ def _suppressed(findings: list[Finding], text: str, name: str, contract: Contrac
     return kept
 
 
-def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, contract: Contract | None = None) -> list[Finding]:
+def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, contract: Contract | None = None,
+                max_findings: int = DEFAULT_MAX_FINDINGS) -> list[Finding]:
     contract = contract or default_contract()
-    tokens = secrets.in_text(loaded.text)  # two substring searches: [] for nearly every file
     lines = _Lines(loaded.text)
-    if loaded.failure is not None:
-        problems = [loaded.failure] + _TokensInText(tokens, lines.index).left()
-        return sorted((_place(p, {}, lines, name, contract) for p in problems), key=_in_file_order)
-    findings: list[Finding] = []
+    # The first max_findings in file order, and the first one past them, if any, kept as the
+    # problems stream by: however many there are, only these are placed, and only their
+    # regions are held. The rest are counted.
+    tally = _Tally()
+    ordered = _first(max_findings + 1, _located(loaded, explain_always, contract, lines, tally))
+    if not ordered:
+        return []
+    findings = [_place(problem, region, lines, name, contract) for region, problem in ordered[:max_findings]]
+    if len(ordered) > max_findings:
+        findings.append(_more(tally, findings, ordered[max_findings][0], lines, name, contract))
+    return findings
+
+
+class _Tally:
+    __slots__ = ("problems", "errors")
+
+    def __init__(self) -> None:
+        self.problems = self.errors = 0
+
+
+def _located(loaded: LoadedFile, explain_always: bool, contract: Contract, lines: _Lines,
+             tally: _Tally) -> Iterator[tuple[Region, Problem]]:
+    """Every problem of the file with its region (cheap: snippets and masks come later), counted."""
+    tokens = secrets.in_text(loaded.text)  # two substring searches: [] for nearly every file
     in_text = _TokensInText(tokens, lines.index) if tokens else None
+    if loaded.failure is not None:
+        yield from _counted([loaded.failure] + (in_text.left() if in_text else []), {}, contract, tally)
+        return
     for document in loaded.documents:
         problems = document.problems
         if document.checkable:
             problems = problems + contract.check(document.value, explain_always)
         if in_text is not None:
             problems = in_text.claim(problems, document)
-        if not problems:
-            continue
-        positions = document.positions()
-        findings.extend(_place(problem, positions, lines, name, contract) for problem in problems)
+        if problems:
+            yield from _counted(problems, document.positions(), contract, tally)
     if in_text is not None:
-        findings.extend(_place(problem, {}, lines, name, contract) for problem in in_text.left())
-    findings.sort(key=_in_file_order)
-    return findings
+        yield from _counted(in_text.left(), {}, contract, tally)
 
 
-def _in_file_order(finding: Finding) -> tuple[int, int, str]:
-    return (finding.line or 0, finding.column or 0, finding.rule)
+def _counted(problems: list[Problem], positions: Positions, contract: Contract, tally: _Tally) -> Iterator[tuple[Region, Problem]]:
+    for problem in problems:
+        tally.problems += 1
+        tally.errors += contract.severity(problem.rule) is Severity.ERROR
+        yield _region(problem, positions), problem
+
+
+def _first(count: int, located: Iterator[tuple[Region, Problem]]) -> list[tuple[Region, Problem]]:
+    """The first ``count`` in file order, as ``sorted(located, key=_order)[:count]`` gives them,
+    holding at most twice that many at a time (and without heapq, which a plain check does not
+    otherwise import)."""
+    kept: list[tuple[Region, Problem]] = []
+    for item in located:
+        kept.append(item)
+        if len(kept) >= 2 * count:
+            kept.sort(key=_order)  # stable: of equal ones, the earlier stays first, as in sorted()
+            del kept[count:]
+    kept.sort(key=_order)
+    return kept[:count]
+
+
+def _order(item: tuple[Region, Problem]) -> tuple[int, int, str]:
+    region, problem = item
+    return region[0], region[1], problem.rule
+
+
+def _more(tally: _Tally, shown: list[Finding], first: Region, lines: _Lines, name: str, contract: Contract) -> Finding:
+    """The finding that stands for those past the cap: at the first of them, as severe as the worst."""
+    errors = tally.errors - sum(finding.severity is Severity.ERROR for finding in shown)
+    more = tally.problems - len(shown)
+    counts = f"{errors:,} error{'' if errors == 1 else 's'}, {more - errors:,} warning{'' if more - errors == 1 else 's'}"
+    message = f"{more:,} more finding{'' if more == 1 else 's'} in this file {'is' if more == 1 else 'are'} not shown ({counts})"
+    hint = f"fix the {len(shown):,} shown first, or raise --max-findings"
+    finding = _place(Problem(rule_ids.TOO_MANY_FINDINGS, (), message, hint), first, lines, name, contract)
+    return finding._replace(severity=Severity.ERROR if errors else Severity.WARNING)
 
 
 def lint_value(request: Any, name: str = "<request>", contract: Contract | None = None) -> list[Finding]:
@@ -135,7 +192,7 @@ class _Lines:
         return self._masked.line_text(line)
 
 
-def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]:
+def _region(problem: Problem, positions: Positions) -> Region:
     if problem.position is not None:
         return problem.position
     path: Path = problem.path
@@ -149,8 +206,10 @@ def _region(problem: Problem, positions: Positions) -> tuple[int, int, int, int]
     return (1, 1, 1, 2)
 
 
-def _place(problem: Problem, positions: Positions, lines: _Lines, name: str, contract: Contract) -> Finding:
-    line, column, end_line, end_column = _region(problem, positions)
+def _place(problem: Problem, where: Positions | Region, lines: _Lines, name: str, contract: Contract) -> Finding:
+    """``problem`` as a finding at ``where``: its region, or the positions to look it up in."""
+    region = where if isinstance(where, tuple) else _region(problem, where)
+    line, column, end_line, end_column = region
     snippet, offset = _snippet(lines.line_text(line), column)
     return Finding(
         rule=problem.rule,

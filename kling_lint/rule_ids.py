@@ -12,6 +12,7 @@ SYNTAX = "syntax"
 DUPLICATE_KEY = "duplicate-key"
 YAML11_AMBIGUOUS = "yaml11-ambiguous"
 UNREADABLE = "unreadable"
+TOO_MANY_FINDINGS = "too-many-findings"  # the engine's cap on findings per file
 
 # Stated by the schema (its x-kling-rule annotations name them).
 TYPE_MISMATCH = "type-mismatch"

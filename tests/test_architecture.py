@@ -13,7 +13,7 @@ import sys
 import pytest
 
 import kling_lint
-from kling_lint import files, report, rule_ids, run
+from kling_lint import engine, files, report, rule_ids, run
 from kling_lint.contract import RULES, Contract
 from kling_lint.contract.schema import load_schema, schema_path
 
@@ -250,6 +250,8 @@ def test_the_schema_describes_every_field() -> None:
 def test_command_constants_are_in_step_with_their_sources() -> None:
     assert set(run.FORMAT_NAMES) == set(report.FORMATS)
     assert run.DEFAULT_MAX_BYTES == files.DEFAULT_MAX_BYTES
+    assert run.DEFAULT_MAX_FINDINGS == engine.DEFAULT_MAX_FINDINGS
+    assert run.STDIN == files.STDIN
 
 
 def _violation_sites(schema: dict, root: dict, path: tuple = (), seen: frozenset = frozenset()):

@@ -320,7 +320,9 @@ def test_extra_body_keys_are_accepted_and_type_checked(project: Path) -> None:
 def test_extra_body_keys_reach_the_console_shortcut_and_its_workers(project: Path) -> None:
     _write(project / ".kling-lint.toml", '[extra-body-keys]\nwatermark = "boolean"\n')
     request = _team_request(watermark=True)
-    batch = [str(request)] * 3
+    batch = [str(request)]
+    for number in (2, 3):  # three files (a file named twice is checked once)
+        batch.append(str(_write(project / f"team{number}.json", request.read_text(encoding="utf-8"))))
     for jobs in ([], ["--jobs", "2"]):
         run = subprocess.run([sys.executable, "-m", "kling_lint", "check", *jobs, *batch], capture_output=True, text=True, cwd=project)
         assert (run.returncode, run.stdout) == (0, "no problems in 3 files\n"), run.stderr

@@ -54,7 +54,7 @@ LINES = {"batch.yaml": [2, 7, 15], "batch.jsonl": [1, 2, 3]}
 
 REQUEST_KEYS = {"file", "line", "index", "mode", "model", "tier", "sound", "seconds", "aspect_ratio", "start_frame",
                 "end_frame", "element_ids", "shots", "body", "defaults", "findings", "curl"}
-DIAGNOSTIC_KEYS = {"file", "line", "column", "rule", "severity", "message", "hint", "json_path"}
+DIAGNOSTIC_KEYS = {"file", "line", "column", "end_line", "end_column", "rule", "severity", "message", "hint", "json_path"}
 
 
 def dry_run(*args: str) -> tuple[int, str]:

@@ -80,6 +80,12 @@ file; syntax, unreadable: the file was not checked), or the comment is not one o
 As with ruff's RUF100: a stale suppression would hide the next real problem on its line.
 Remove the id from the comment."""
 
+TOO_MANY_FINDINGS_DOC = """A file has more findings than --max-findings allows; the rest are counted, not shown.
+
+The last finding of such a file says how many more there were, how many of them errors, and
+takes the severity of the worst of them. Only the findings shown are placed, masked and printed (a
+million-item list is one mistake repeated): fix what is shown, or raise --max-findings."""
+
 
 # ---------------------------------------------------------------- schema rules: shape
 
@@ -454,6 +460,7 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule(ids.DUPLICATE_KEY, ERROR, None, "reader", DUPLICATE_KEY_DOC),
     Rule(ids.YAML11_AMBIGUOUS, WARNING, None, "reader", YAML11_DOC),
     Rule(ids.UNREADABLE, ERROR, None, "reader", UNREADABLE_DOC),
+    Rule(ids.TOO_MANY_FINDINGS, WARNING, None, "reader", TOO_MANY_FINDINGS_DOC),
     Rule(ids.TYPE_MISMATCH, ERROR, type_mismatch, "schema"),
     Rule(ids.UNKNOWN_KEY, ERROR, unknown_key, "schema"),
     Rule(ids.MODEL_MISSING, ERROR, model_missing, "schema"),
