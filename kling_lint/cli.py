@@ -141,13 +141,21 @@ def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None,
 
     Exit status: as check's.
     """
+    from .config import ConfigError, resolve
     from .preview import run_dry_run
-    from .prices import PriceError, load_prices
+    from .prices import PriceError, load_prices, price_table
 
     try:
         prices = load_prices(prices_path) if prices_path else None
     except PriceError as error:
         raise click.BadParameter(str(error), param_hint="'--prices'") from None
+    if prices is None:  # the configuration's table, as `check` finds its configuration
+        try:
+            settings = resolve({})
+            prices = price_table(settings.prices, settings.source or "configuration") if settings.prices else None
+        except (ConfigError, PriceError) as error:
+            click.echo(f"kling-lint: error: {error}", err=True)
+            sys.exit(2)
     sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color))
 
 
