@@ -33,17 +33,18 @@ ALLOWED = {
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
     "run": {"__init__", "api", "contract", "findings", "report"},  # __init__: the version, for SARIF
-    "cli": {"__init__", "run", "contract", "preview", "prices", "serve"},
+    "cli": {"__init__", "run", "contract", "preview", "prices", "serve", "send"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
     "dryrun": {"contract", "curl", "findings"},  # contract: the schema, read in contract_facts only
     "prices": {"dryrun"},  # dryrun: the schema's model list
     "dryrun_report": {"curl", "dryrun", "findings", "report"},
-    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run"},
+    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run", "send"},
     "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
     "guard": {"engine", "findings"},
     "gateway": set(),
+    "send": {"curl", "gateway", "redact"},  # dry-run --send: the gateway client, the body as curl sends it
 }
 
 
