@@ -149,7 +149,7 @@ def _job_text(job: dict[str, Any]) -> str:
         error = _dict(job.get("error"))
         return f"{status}  {one_line(str(error.get('code') or 'error'))}: {one_line(str(error.get('message') or 'no message'))}"
     progress = job.get("progress")
-    return f"{status}  {progress}%" if isinstance(progress, int) else status
+    return f"{status}  {progress}%" if job.get("status") == "in_progress" and isinstance(progress, int) else status
 
 
 def _dict(value: Any) -> dict[str, Any]:
