@@ -84,7 +84,7 @@ def test_every_valid_example_is_sent_and_waited_to_completed() -> None:
 
 
 def test_the_text_output_shows_each_answer_and_each_jobs_states() -> None:
-    with serving("--job-seconds", "1", "--seed", "5") as server:
+    with serving("--job-seconds", "2", "--seed", "5") as server:  # in_progress for 1.6 s: several polls see it
         result = kling_lint("dry-run", "--no-curl", "--send", server.url, "--wait", "examples/batch.jsonl")
     assert result.returncode == 0, result.stdout + result.stderr
     section = result.stdout.split(f"sending 3 requests to {server.url}\n", 1)[1]
@@ -93,7 +93,8 @@ def test_the_text_output_shows_each_answer_and_each_jobs_states() -> None:
     assert all("200 OK  job video_" in line and line.endswith("  queued") for line in answers)
     first = answers[0].split("job ")[1].split()[0]
     states = [line.split()[1] for line in section.splitlines() if line.startswith(f"  {first}  ")]
-    assert states[0] in ("queued", "in_progress") and "in_progress" in states and states[-1] == "completed"
+    order = ["queued", "in_progress", "completed"]
+    assert states == sorted(set(states), key=order.index) and "in_progress" in states and states[-1] == "completed"  # each once, in order
     assert f"{server.url}/v1/videos/{first}/content" in section
     assert "sent 3 of 3 requests: 3 accepted, 0 refused; 3 completed, 0 failed" in section
 
