@@ -136,10 +136,16 @@ def curl(paths: tuple[str, ...], base_url: str | None, pretty: bool, markdown: b
 @click.option("--base-url", help='The gateway\'s base URL in the curl commands (default: "$KLING_BASE_URL").')
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
-def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None, no_curl: bool, base_url: str | None, max_bytes: int, color: str) -> None:
+@click.option("--send", "send_url", metavar="URL", help="Then post each request to this gateway (token from $KLING_API_KEY); only a run without errors is sent.")
+@click.option("--wait", is_flag=True, help="With --send: poll each job until it ends, printing its states.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True, help="With --send: seconds each HTTP request may take.")
+@click.option("--wait-limit", type=click.FloatRange(min=0), default=1800.0, show_default=True, help="With --wait: seconds to poll a job before giving up.")
+def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None, no_curl: bool, base_url: str | None, max_bytes: int, color: str,
+            send_url: str | None, wait: bool, timeout: float, wait_limit: float) -> None:
     """What each request would send and make, and the whole run's seconds (and cost, with --prices).
 
-    Exit status: as check's.
+    Exit status: as check's; with --send, 1 also when the gateway refuses a request or a job
+    fails, 2 when the gateway cannot be reached or its answer is not JSON.
     """
     from .config import ConfigError, resolve
     from .preview import run_dry_run
@@ -156,7 +162,16 @@ def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None,
         except (ConfigError, PriceError) as error:
             click.echo(f"kling-lint: error: {error}", err=True)
             sys.exit(2)
-    sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color))
+    send = None
+    if wait and send_url is None:
+        raise click.BadOptionUsage("wait", "--wait needs --send URL")
+    if send_url is not None:
+        from .send import SendOptions, url_problem
+
+        if url_problem(send_url):
+            raise click.BadParameter(str(url_problem(send_url)), param_hint="'--send'")
+        send = SendOptions(send_url, wait, timeout, wait_limit)
+    sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color, send))
 
 
 @main.command()

@@ -12,7 +12,7 @@ import math
 from collections import namedtuple
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .curl import json_text, one_line
+from .curl import json_text, masked, one_line
 from .dryrun import Plan, Totals
 from .findings import Finding, Severity
 
@@ -46,6 +46,7 @@ class TextRenderer:
         self.stream = stream
         self.findings = reporter("text", stream, color)
         self.shown = 0
+        self.problem_shown = False  # --send: the problem that stopped sending is on an answer's line
 
     def file_findings(self, name: str, findings: list[Finding]) -> None:
         if findings:
@@ -93,6 +94,75 @@ class TextRenderer:
             partial = f" (without {', '.join(unknown)}, which the table does not price)" if unknown else ""
             write(f"estimated cost: {_money(totals.cost.total)} {totals.cost.currency}{partial}; "
                   f"an estimate from {one_line(totals.cost.source)}: prices differ by gateway and change\n")
+
+    # ---- --send: each answer and each job's state as it comes, then what became of the run
+
+    def sending(self, url: str, count: int) -> None:
+        self._separate()
+        self.stream.write(f"sending {_plural(count, 'request')} to {one_line(url)}\n")
+
+    def answered(self, sent: Any) -> None:
+        self.problem_shown = self.problem_shown or sent.problem is not None
+        self.stream.write(f"  {one_line(sent.file)}:{sent.line} (request {sent.index})  {_answer_text(sent)}\n")
+        self.stream.flush()
+
+    def waiting(self, count: int) -> None:
+        self.stream.write(f"waiting for {_plural(count, 'job')}\n")
+
+    def state(self, sent: Any, job: dict[str, Any]) -> None:
+        self.stream.write(f"  {one_line(str(sent.job_id))}  {_job_text(job)}\n")
+        self.stream.flush()
+
+    def sent(self, tally: Any) -> None:
+        if tally.held:
+            self._separate()
+        elif tally.problem and not self.problem_shown:
+            self.stream.write(f"  no answer: {one_line(tally.problem)}\n")
+        self.stream.write(_tally_text(tally) + "\n")
+
+
+def _answer_text(sent: Any) -> str:
+    """One answer: its status, and the job it made or why the gateway refused the request."""
+    if sent.status is None:
+        return f"no answer: {one_line(str(sent.problem))}"
+    from http import HTTPStatus
+
+    try:
+        phrase = f"{sent.status} {HTTPStatus(sent.status).phrase}"
+    except ValueError:
+        phrase = str(sent.status)
+    answer = sent.answer if isinstance(sent.answer, dict) else {}
+    if sent.job_id is not None:
+        return f"{phrase}  job {one_line(sent.job_id)}  {one_line(str(answer.get('status')))}"
+    error = _dict(answer.get("error"))
+    code = f"{error['code']}: " if error.get("code") else ""
+    hint = " (is $KLING_API_KEY set?)" if sent.status == 401 else ""
+    return f"{phrase}  refused: {one_line(code + str(error.get('message') or json_text(answer)))}{hint}"
+
+
+def _job_text(job: dict[str, Any]) -> str:
+    status = one_line(str(job.get("status")))
+    if job.get("status") == "completed":
+        result = _dict(job.get("result"))
+        return f"{status}  {one_line(str(job.get('video_url') or result.get('video_url') or 'no video_url'))}"
+    if job.get("status") == "failed":
+        error = _dict(job.get("error"))
+        return f"{status}  {one_line(str(error.get('code') or 'error'))}: {one_line(str(error.get('message') or 'no message'))}"
+    progress = job.get("progress")
+    return f"{status}  {progress}%" if job.get("status") == "in_progress" and isinstance(progress, int) else status
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _tally_text(tally: Any) -> str:
+    if tally.held:
+        return f"{tally.problem}; {one_line(tally.url)} received nothing"
+    line = f"sent {tally.sent} of {_plural(tally.requests, 'request')}: {tally.accepted} accepted, {tally.refused} refused"
+    if tally.completed or tally.failed:
+        line += f"; {tally.completed} completed, {tally.failed} failed"
+    return line + (" (stopped at the problem above)" if tally.problem else "")
 
 
 def _rows(plan: Plan) -> list[tuple[str, str]]:
@@ -174,6 +244,7 @@ class JsonRenderer:
     def __init__(self, stream: TextIO, color: bool = False) -> None:
         self.stream = stream
         self.requests: list[dict[str, Any]] = []
+        self.send: dict[str, Any] | None = None  # with --send: what became of the run
 
     def file_findings(self, name: str, findings: list[Finding]) -> None:
         """A file that gave no request: an entry without a request, so that its findings are kept."""
@@ -198,6 +269,27 @@ class JsonRenderer:
         record["curl"] = item.curl
         self.requests.append(record)
 
+    # ---- --send: the answers join their requests' records; the tally joins the summary
+
+    def sending(self, url: str, count: int) -> None:
+        pass
+
+    def answered(self, sent: Any) -> None:
+        record = next(r for r in self.requests if (r["file"], r["index"]) == (sent.file, sent.index))
+        record["sent"] = {"status": sent.status, "answer": sent.answer, "states": sent.states, "error": masked(sent.problem)}
+
+    def waiting(self, count: int) -> None:
+        pass
+
+    def state(self, sent: Any, job: dict[str, Any]) -> None:
+        pass  # sent.states is the record's list: already there
+
+    def sent(self, tally: Any) -> None:
+        for record in self.requests:
+            if record["index"] is not None:
+                record.setdefault("sent", None)
+        self.send = masked(tally._asdict())
+
     def finish(self, totals: Totals) -> None:
         summary: dict[str, Any] = {
             "requests": totals.requests,
@@ -215,6 +307,8 @@ class JsonRenderer:
                 "unpriced_models": [model for model, amount in cost.by_model.items() if amount is None],
                 "prices": cost.source,
             }
+        if self.send is not None:
+            summary["send"] = self.send
         self.stream.write(json_text({"requests": self.requests, "summary": summary}, 2) + "\n")
 
 

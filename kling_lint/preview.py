@@ -164,16 +164,18 @@ class _LazyReporter:
 
 
 def run_dry_run(paths: Sequence[str], output_format: str = "text", with_curl: bool = True, prices: Any = None,
-                base_url: str | None = None, max_bytes: int | None = None, color: str = "auto") -> int:
+                base_url: str | None = None, max_bytes: int | None = None, color: str = "auto", send: Any = None) -> int:
     """Print what each request of ``paths`` would make, then a summary; the exit status is ``check``'s.
 
-    ``prices`` is a prices.PriceTable (or None: no cost is estimated).
+    ``prices`` is a prices.PriceTable (or None: no cost is estimated). ``send`` (a
+    send.SendOptions, or None): a run without errors is then posted to the gateway, each answer
+    shown; the exit status is then the worse of the check's and the send's (send.py says which).
     """
-    return _guarded(lambda out: _dry_run(paths, output_format, with_curl, prices, base_url, max_bytes, color, out))
+    return _guarded(lambda out: _dry_run(paths, output_format, with_curl, prices, base_url, max_bytes, color, out, send))
 
 
 def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: Any, base_url: str | None,
-             max_bytes: int | None, color: str, out: TextIO) -> int:
+             max_bytes: int | None, color: str, out: TextIO, send: Any = None) -> int:
     from .curl import command, masked
     from .dryrun import plan, totals
     from .dryrun_report import Planned, renderer
@@ -182,6 +184,7 @@ def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: 
     render = renderer(output_format, out, _use_color(color, out) if output_format == "text" else False)
     status = EXIT_CLEAN
     counted: list[tuple[Any, bool]] = []  # (plan, has errors): what the summary needs, no more
+    outbound: list[tuple[str, int, int, Any]] = []  # (file, line, index, request) of each request without errors
     for file in requests_in(paths, max_bytes or DEFAULT_MAX_BYTES):
         status = max(status, _status(file))
         render.file_findings(file.name, file.findings)
@@ -194,10 +197,26 @@ def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: 
                     text = None
             item = Planned(file.name, entry, plan(masked(entry.request)) if entry.readable else None, text)
             counted.append((item.plan, entry.has_errors))
+            if not entry.has_errors:
+                outbound.append((file.name, entry.line, entry.index, entry.request))
             render.request(item)
+    if send is not None:
+        status = max(status, _send(send, outbound, len(counted) - len(outbound), status, render))
     render.finish(totals(counted, prices))
     out.flush()
     return status
+
+
+def _send(options: Any, outbound: list[tuple[str, int, int, Any]], with_errors: int, status: int, render: Any) -> int:
+    """Post a clean run's requests (send.py); a run with errors or unreadable files sends nothing."""
+    from .send import Outbound, nothing_sent, send_all
+
+    if status != EXIT_CLEAN:
+        render.sent(nothing_sent(options.url, len(outbound), with_errors))
+        return status
+    sent_status, tally = send_all([Outbound(*item) for item in outbound], options, render)
+    render.sent(tally)
+    return sent_status
 
 
 def _guarded(body: Any) -> int:

@@ -38,17 +38,18 @@ ALLOWED = {
     "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
     "config_file": {"config", "config_apply", "contract", "prices"},  # prices: the dry run's reader of a price table
     "config_apply": {"config", "contract", "findings"},
-    "cli": {"__init__", "run", "contract", "preview", "prices", "serve"},
+    "cli": {"__init__", "run", "config", "contract", "preview", "prices", "serve", "send"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
     "dryrun": {"contract", "curl", "findings"},  # contract: the schema, read in contract_facts only
     "prices": {"dryrun"},  # dryrun: the schema's model list
     "dryrun_report": {"curl", "dryrun", "findings", "report"},
-    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run"},
+    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run", "send"},
     "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
     "guard": {"engine", "findings"},
     "gateway": set(),
+    "send": {"curl", "gateway", "redact"},  # dry-run --send: the gateway client, the body as curl sends it
 }
 
 
