@@ -24,12 +24,14 @@ ALLOWED = {
     "findings": set(),
     "redact": set(),
     "load": {"findings"},
-    "contract": {"findings", "redact", "schema"},  # schema: the installed schema file
+    "contract": {"findings", "redact", "schema", "images"},  # schema: the installed schema file
+    "images": set(),  # image headers: a leaf, loaded only for image data
+    "fetch": {"__init__", "contract", "findings", "images", "load"},  # __init__: the version, for User-Agent  # --fetch-images: the network
     "files": {"load"},
     "engine": {"contract", "findings", "load", "redact"},
     "api": {"contract", "engine", "files", "findings"},  # contract: to compile the schema before forking
     "report": {"findings"},
-    "run": {"__init__", "api", "contract", "findings", "report"},  # __init__: the version, for SARIF
+    "run": {"__init__", "api", "contract", "fetch", "findings", "report"},  # __init__: the version, for SARIF
     "cli": {"__init__", "run", "contract"},
     "entry": {"run", "cli"},
 }
@@ -111,7 +113,11 @@ def test_registry_ids_are_exactly_the_spec_ids_plus_unreadable() -> None:
     table_ids = set(re.findall(r"^\| `([a-z0-9-]+)` \| (?:error|warning) \|", spec, flags=re.M))
     file_ids = {"syntax", "duplicate-key", "yaml11-ambiguous", "type-mismatch"}
     assert file_ids <= set(re.findall(r"`([a-z0-9-]+)`", spec))
-    assert set(RULES) == table_ids | file_ids | {"unreadable"}
+    # The image rules carry SPEC.md's "Images" limits (its section has no table of ids).
+    from kling_lint.contract.image_rules import IMAGE_RULES
+
+    assert "## Images" in spec
+    assert set(RULES) == table_ids | file_ids | {"unreadable"} | set(IMAGE_RULES)
 
 
 def test_registry_severities_match_the_spec() -> None:
@@ -158,7 +164,7 @@ def test_command_constants_are_in_step_with_their_sources() -> None:
 def _violation_sites(schema: dict, root: dict, path: tuple = (), seen: frozenset = frozenset()):
     """Every (instance path, keyword, schema object) where the compiled schema can report."""
     for keyword, arg in schema.items():
-        if keyword in ("title", "description", "examples", "default", "$schema", "$defs", "$comment"):
+        if keyword in ("title", "description", "examples", "default", "$schema", "$defs", "$comment") or keyword.startswith("x-"):
             continue
         if keyword == "properties":
             for name, sub in arg.items():

@@ -14,6 +14,7 @@ from ..findings import Problem
 from .conforms import conforms
 from .registry import RULES, Rule
 from .rules import code_rules
+from . import image_rules  # noqa: F401, E402 - registers the image rules after rules.py's
 
 __all__ = ["RULES", "Rule", "check"]
 

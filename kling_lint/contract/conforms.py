@@ -20,7 +20,8 @@ from ..findings import Path
 from .schema import load_schema
 
 # Keywords that only describe; they never change a verdict.
-_ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "title", "description", "examples", "default"}
+_ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "title", "description", "examples", "default",
+                "x-kling-image"}  # the image limits, read by contract/image_rules.py
 
 
 class Violation(NamedTuple):
