@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import Any, NamedTuple
 
-from .engine import lint_bytes, lint_value, unreadable
+from .engine import ImageCheck, lint_bytes, lint_value, unreadable
 from .files import DEFAULT_MAX_BYTES, STDIN, Source, Unreadable, discover, read
 from .findings import Finding
 
@@ -41,13 +41,14 @@ def lint_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Finding]:
     return check_source(Source(str(path), str(path)), max_bytes).findings
 
 
-def check_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
+def check_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES, images: ImageCheck | None = None,
+                 data: bytes | None = None) -> FileResult:
     try:
-        data = read(source, max_bytes)
+        data = read(source, max_bytes) if data is None else data
     except Unreadable as error:
         return FileResult(source.name, [unreadable(source.name, str(error))], readable=False)
     try:
-        return FileResult(source.name, lint_bytes(data, source.name))
+        return FileResult(source.name, lint_bytes(data, source.name, images=images))
     except Exception as error:  # noqa: BLE001 - a bug of ours must not stop the other files
         reason = f"kling-lint failed on this file ({type(error).__name__}: {error}); please report it"
         return FileResult(source.name, [unreadable(source.name, reason)], readable=False)
@@ -60,13 +61,18 @@ PARALLEL_FROM = 400
 CHUNK = 128
 
 
-def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None) -> Iterator[FileResult]:
+def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None,
+               fetcher: Any = None) -> Iterator[FileResult]:
     """Check files and directories (searched for *.json, *.jsonl, *.yaml, *.yml), one result a file.
 
     Results come in the order of the arguments, as each file is done. A large batch is spread
     over ``jobs`` processes (default: one a core), this one included; each file is still read
-    and checked alone.
+    and checked alone. With a ``fetcher`` (fetch.ImageFetcher, --fetch-images) the image URLs
+    are fetched and checked too, in this process.
     """
+    if fetcher is not None:
+        yield from _checked_with_fetched_images(discover(list(arguments)), max_bytes, fetcher)
+        return
     discovered = discover(list(arguments))
     # Look ahead far enough to know whether the batch is worth workers; a small batch (the
     # pre-commit case) then streams without ever holding its whole file list.
@@ -80,6 +86,28 @@ def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, job
             return
     for item in items:
         yield _result(item, max_bytes)
+
+
+def _checked_with_fetched_images(items: Iterable[Source | Unreadable], max_bytes: int, fetcher: Any) -> Iterator[FileResult]:
+    """Read every file first and start fetching its image URLs, so that they are fetched several
+    at a time (each once) while the files are checked in order."""
+    read_files: list[tuple[Source | Unreadable, bytes | None]] = []
+    for item in items:
+        data = None
+        if isinstance(item, Source):
+            try:
+                data = read(item, max_bytes)
+                fetcher.prefetch_file(data, item.name)
+            except Unreadable:
+                pass  # check_source reads it again and reports why
+            except Exception:  # noqa: BLE001 - a file kling-lint fails on is reported by check_source
+                pass
+        read_files.append((item, data))
+    for item, data in read_files:
+        if isinstance(item, Unreadable) or data is None:
+            yield _result(item, max_bytes)
+        else:
+            yield check_source(item, max_bytes, fetcher.problems, data)
 
 
 def _result(item: Source | Unreadable, max_bytes: int) -> FileResult:

@@ -13,7 +13,7 @@ import sys
 import click
 
 from . import __version__
-from .run import COLOR_CHOICES, DEFAULT_MAX_BYTES, FORMAT_NAMES, run_check
+from .run import COLOR_CHOICES, DEFAULT_FETCH_TIMEOUT, DEFAULT_MAX_BYTES, FORMAT_NAMES, run_check
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,12 +29,15 @@ def main() -> None:
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that check files, this one included (default: one a core, from 400 files).")
-def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None) -> None:
+@click.option("--fetch-images", is_flag=True, help="Fetch every http(s) image URL (one GET each, to the URL's host) and check it as base64 images are checked.")
+@click.option("--fetch-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_FETCH_TIMEOUT, show_default=True, help="Seconds allowed to fetch one image, all included.")
+def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None,
+          fetch_images: bool, fetch_timeout: float) -> None:
     """Check request files and directories; "-" reads standard input.
 
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read.
     """
-    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs))
+    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs, fetch_images, fetch_timeout))
 
 
 @main.command()

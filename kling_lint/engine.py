@@ -7,6 +7,7 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .contract import RULES, check
@@ -18,13 +19,18 @@ from .redact import redact
 SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 
 
-def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: bool = False) -> list[Finding]:
+# With --fetch-images: request -> the problems of its fetched images (fetch.ImageFetcher.problems).
+ImageCheck = Callable[[Any], list[Problem]]
+
+
+def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: bool = False,
+               images: ImageCheck | None = None) -> list[Finding]:
     """Every finding for the file ``name`` whose content is ``data``."""
     loaded = load(data, fmt or format_of(name, data))
-    return lint_loaded(loaded, name, explain_always)
+    return lint_loaded(loaded, name, explain_always, images)
 
 
-def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> list[Finding]:
+def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, images: ImageCheck | None = None) -> list[Finding]:
     if loaded.failure is not None:
         return [_place(loaded.failure, {}, _Lines(loaded.text), name)]
     findings: list[Finding] = []
@@ -33,6 +39,8 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False) -> 
         problems = document.problems
         if document.checkable:
             problems = problems + check(document.value, explain_always)
+            if images is not None:
+                problems = problems + images(document.value)
         if not problems:
             continue
         positions = document.positions()

@@ -15,6 +15,7 @@ from typing import TextIO
 FORMAT_NAMES = ("text", "json", "github", "sarif")  # kept in step with report.FORMATS by a test
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # kept in step with files.DEFAULT_MAX_BYTES by a test
 COLOR_CHOICES = ("auto", "always", "never")
+DEFAULT_FETCH_TIMEOUT = 10.0  # seconds per image with --fetch-images; kept in step with fetch.DEFAULT_TIMEOUT by a test
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -26,6 +27,8 @@ def run_check(
     max_bytes: int = DEFAULT_MAX_BYTES,
     color: str = "auto",
     jobs: int | None = None,
+    fetch_images: bool = False,
+    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT,
 ) -> int:
     """Check ``paths`` and print the report on standard output; return the exit status.
 
@@ -33,7 +36,8 @@ def run_check(
     """
     out = sys.stdout
     try:
-        return _check(paths, output_format, strict, max_bytes, _use_color(color, out), jobs, out)
+        fetcher = _fetcher(fetch_timeout) if fetch_images else None
+        return _check(paths, output_format, strict, max_bytes, _use_color(color, out), jobs, out, fetcher)
     except BrokenPipeError:  # the reader left (`kling-lint check ... | head`): stop quietly
         _silence(out)
         return EXIT_FINDINGS
@@ -42,7 +46,14 @@ def run_check(
         return EXIT_INTERRUPTED
 
 
-def _check(paths: Sequence[str], output_format: str, strict: bool, max_bytes: int, color: bool, jobs: int | None, out: TextIO) -> int:
+def _fetcher(timeout: float) -> object:
+    from .fetch import ImageFetcher  # the network code loads only with --fetch-images
+
+    return ImageFetcher(timeout)
+
+
+def _check(paths: Sequence[str], output_format: str, strict: bool, max_bytes: int, color: bool, jobs: int | None, out: TextIO,
+           fetcher: object = None) -> int:
     from . import __version__
     from .api import lint_paths
     from .findings import Severity, Summary
@@ -55,7 +66,7 @@ def _check(paths: Sequence[str], output_format: str, strict: bool, max_bytes: in
         context = {"rules": RULES, "version": __version__}
     report = reporter(output_format, out, color, **context)
     files = errors = warnings = unreadable = 0
-    for result in lint_paths(paths, max_bytes, jobs):
+    for result in lint_paths(paths, max_bytes, jobs, fetcher):
         files += result.readable
         unreadable += not result.readable
         errors += sum(f.severity is Severity.ERROR for f in result.findings)
