@@ -100,10 +100,10 @@ def _shape_problems(name: str, width: int, height: int, limit: ImageLimits) -> I
 
 def ratio_problems(first: ImageInfo | None, last: ImageInfo | None) -> list[Problem]:
     """The warning for a start and an end frame whose aspect ratios differ noticeably."""
-    from fractions import Fraction
-
     if not (first and last and first.width and first.height and last.width and last.height):
         return []
+    from fractions import Fraction
+
     ratios = Fraction(first.width, first.height), Fraction(last.width, last.height)
     difference = max(ratios) / min(ratios) - 1
     if difference <= limits().tolerance:
