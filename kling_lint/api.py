@@ -97,17 +97,16 @@ def _checked_with_fetched_images(items: Iterable[Source | Unreadable], max_bytes
         if isinstance(item, Source):
             try:
                 data = read(item, max_bytes)
-                fetcher.prefetch_file(data, item.name)
-            except Unreadable:
-                pass  # check_source reads it again and reports why
-            except Exception:  # noqa: BLE001 - a file kling-lint fails on is reported by check_source
-                pass
+            except Unreadable as error:
+                item = error
+            else:
+                try:
+                    fetcher.prefetch_file(data, item.name)
+                except Exception:  # noqa: BLE001 - a file kling-lint fails on: check_source reports it
+                    pass
         read_files.append((item, data))
     for item, data in read_files:
-        if isinstance(item, Unreadable) or data is None:
-            yield _result(item, max_bytes)
-        else:
-            yield check_source(item, max_bytes, fetcher.problems, data)
+        yield _result(item, max_bytes) if data is None else check_source(item, max_bytes, fetcher.problems, data)
 
 
 def _result(item: Source | Unreadable, max_bytes: int) -> FileResult:

@@ -22,6 +22,12 @@ def main() -> None:
     """Check Kling v3 video-generation request files (JSON, JSONL, YAML) before you submit them."""
 
 
+def _seconds(context: click.Context, parameter: click.Parameter, value: float) -> float:
+    if value != value:  # NaN passes every range comparison
+        raise click.BadParameter("not a number of seconds")
+    return value
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True, help="Output format.")
@@ -30,14 +36,14 @@ def main() -> None:
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that check files, this one included (default: one a core, from 400 files).")
 @click.option("--fetch-images", is_flag=True, help="Fetch every http(s) image URL (one GET each, to the URL's host) and check it as base64 images are checked.")
-@click.option("--fetch-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_FETCH_TIMEOUT, show_default=True, help="Seconds allowed to fetch one image, all included.")
+@click.option("--fetch-timeout", type=click.FloatRange(min=0, min_open=True, max=3600), default=DEFAULT_FETCH_TIMEOUT, show_default=True, callback=_seconds, help="Seconds allowed to fetch one image, all included.")
 def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None,
           fetch_images: bool, fetch_timeout: float) -> None:
     """Check request files and directories; "-" reads standard input.
 
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read.
     """
-    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs, fetch_images, fetch_timeout))
+    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs, fetch_images=fetch_images, fetch_timeout=fetch_timeout))
 
 
 @main.command()

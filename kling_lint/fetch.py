@@ -69,7 +69,8 @@ class _Pending:
 class ImageFetcher:
     """Fetches image URLs for a run: ``prefetch`` starts them, ``problems(request)`` waits for them.
 
-    ``requests`` counts the URLs actually requested, for callers that report it.
+    One fetcher is one run's cache: each URL is requested once, whoever asks. ``info(url)`` is
+    what a dry run shows of an image URL.
     """
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT, workers: int = WORKERS) -> None:
@@ -149,10 +150,6 @@ class ImageFetcher:
                     thread.start()
             return pending
 
-    @property
-    def requests(self) -> int:
-        return sum(pending.started is not None for pending in self._pending.values())
-
     def _work(self) -> None:
         while True:
             url = self._queue.get()
@@ -201,7 +198,6 @@ def fetch_image(url: str, timeout: float) -> Fetched:
 def _get(url: str, deadline: float, timeout: float) -> Fetched | str:
     """One request: the outcome, or the URL a redirect points to."""
     import http.client
-    import socket
     from urllib.parse import urljoin, urlsplit
 
     parts = urlsplit(url)
@@ -235,7 +231,7 @@ def _get(url: str, deadline: float, timeout: float) -> Fetched | str:
     except Exception as error:  # noqa: BLE001 - every network failure becomes a finding
         if time.monotonic() >= deadline - 0.01:
             raise _unreachable(f"no answer within {timeout:g} s") from None
-        raise _unreachable(_reason(error, host, port, socket, http.client)) from None
+        raise _unreachable(_reason(error, host, port)) from None
     finally:
         watchdog.cancel()
         connection.close()
@@ -299,8 +295,12 @@ def _length(header: str | None) -> int | None:
     return int(header.strip())
 
 
-def _reason(error: BaseException, host: str, port: int | None, socket: Any, client: Any) -> str:
+def _reason(error: BaseException, host: str, port: int | None) -> str:
     """A network error in words."""
+    import http.client as client
+    import socket
+    import ssl
+
     if isinstance(error, socket.gaierror):
         return f"the host {host} cannot be resolved"
     if isinstance(error, ConnectionRefusedError):
@@ -311,8 +311,6 @@ def _reason(error: BaseException, host: str, port: int | None, socket: Any, clie
         return f"the connection closed mid-body ({len(error.partial):,} bytes received)"
     if isinstance(error, client.HTTPException):
         return f"the answer is not valid HTTP ({type(error).__name__})"
-    import ssl
-
     if isinstance(error, ssl.SSLError):
         return f"TLS failed ({error.reason or error})"
     if isinstance(error, OSError):

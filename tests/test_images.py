@@ -306,3 +306,13 @@ def test_a_check_with_a_base64_image_imports_the_header_reader_and_no_network_co
     loaded = _loaded_modules(tmp_path, text)
     assert "kling_lint.images" in loaded
     assert not loaded & (HEAVY - {"kling_lint.images", "fractions"})
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3, 0])
+def test_base64_cut_short_is_an_error_that_says_so(cut: int) -> None:
+    """Base64 text cut inside a group of 4 (or with '=' inside) does not decode: image-url says why."""
+    text = b64(encoded("PNG", 640, 640))
+    text = text[: len(text) // 4 * 4 - 4 - cut] if cut else text[:40] + "=" + text[41:]
+    findings = kling_lint.lint(request(text))
+    assert [(f.rule, f.json_path) for f in findings] == [("image-url", "$.image")]
+    assert "not valid base64" in findings[0].message and "cut short" in findings[0].message

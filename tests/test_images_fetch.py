@@ -360,3 +360,11 @@ def test_the_fetcher_describes_an_image_url(server: ImageServer) -> None:
 
 def test_the_timeout_default_is_one_value() -> None:
     assert run.DEFAULT_FETCH_TIMEOUT == DEFAULT_TIMEOUT
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1e9", "nan"])
+def test_a_bad_fetch_timeout_is_a_clear_error(tmp_path: Path, value: str) -> None:
+    path = request_file(tmp_path, "https://example.com/frame.png")
+    result = CliRunner().invoke(main, ["check", "--fetch-images", "--fetch-timeout", value, str(path)])
+    assert result.exit_code == 2 and "--fetch-timeout" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -144,6 +144,10 @@ def image_url(error: SchemaError) -> Words:
     name = field(error.path)
     if isinstance(error.value, str) and error.value.startswith("data:"):
         return f"{name} is a data: URI, which Kling rejects", "give an https URL, or the bare base64 without the data:…;base64, prefix"
+    if isinstance(error.value, str) and _BASE64_LIKE.fullmatch(error.value):  # base64 cut short or damaged
+        return (f"{name} looks like base64 image data but is not valid base64 ({len(error.value):,} characters; "
+                "base64 comes in groups of 4 with '=' only at the end): it may be cut short",
+                "copy the whole base64 text again, on one line, without a data: prefix")
     return f"{name} {show(error.value)} is not an http(s) URL", "give a full URL such as https://example.com/frame.png"
 
 
@@ -281,6 +285,7 @@ def multi_prompt_last_image(error: SchemaError) -> Words:
 
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4}){15,}(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)")
 _WHOLE_NUMBER_STRING = re.compile(r"[0-9]+")
+_BASE64_LIKE = re.compile(r"[A-Za-z0-9+/=]{64,}")
 
 
 def _get(request: Any, *path: str) -> Any:
