@@ -368,3 +368,13 @@ def test_a_bad_fetch_timeout_is_a_clear_error(tmp_path: Path, value: str) -> Non
     result = CliRunner().invoke(main, ["check", "--fetch-images", "--fetch-timeout", value, str(path)])
     assert result.exit_code == 2 and "--fetch-timeout" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_standard_input_and_several_documents_are_fetched_and_placed(server: ImageServer, tmp_path: Path) -> None:
+    text = (f"model: kling-v3-std-silent\nprompt: {PROMPT}\nimage: {server.base}/ok.png\n---\n"
+            f"model: kling-v3-std-silent\nprompt: {PROMPT}\nimage: {server.base}/frame.webp\n")
+    args = ["check", "--format", "json", "--fetch-images", "-"]
+    result = CliRunner().invoke(main, args, input=text, catch_exceptions=False)
+    assert result.exit_code == 1
+    assert found(json.loads(result.output)["diagnostics"]) == {(7, 8, "image-format", "$.image")}
+    assert server.requests == Counter({"/ok.png": 1, "/frame.webp": 1})
