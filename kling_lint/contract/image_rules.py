@@ -137,7 +137,7 @@ def _described(value: str) -> ImageInfo | None:
 
 def base64_frames(request: Any) -> dict[str, ImageInfo]:
     """The frames of ``request`` given as base64 image data, read."""
-    if not isinstance(request, dict):
+    if type(request) is not dict:
         return {}
     found = {}
     for name in FRAMES:
@@ -149,14 +149,25 @@ def base64_frames(request: Any) -> dict[str, ImageInfo]:
     return found
 
 
-def _base64_problems(request: Any, rule: str) -> Iterator[Problem]:
-    frames = base64_frames(request)
-    for name, info in frames.items():
-        yield from (problem for problem in frame_problems(name, info) if problem.rule == rule)
+def _has_base64(request: Any) -> bool:
+    """Whether a frame may hold base64: every image rule asks this first, so a request with URLs
+    (or none) costs each rule two dict look-ups."""
+    if type(request) is dict:
+        for name in FRAMES:
+            value = request.get(name)
+            if type(value) is str and len(value) >= _MINIMUM_BASE64 and _might_be_base64(value):
+                return True
+    return False
+
+
+def _base64_problems(request: Any, rule: str) -> list[Problem]:
+    if not _has_base64(request):
+        return []
+    return [problem for name, info in base64_frames(request).items() for problem in frame_problems(name, info) if problem.rule == rule]
 
 
 @code_rule("image-format", ERROR)
-def image_format(request: Any) -> Iterator[Problem]:
+def image_format(request: Any) -> list[Problem]:
     """image or last_image is not a JPEG or PNG image.
 
     Kling takes JPEG and PNG only. The format is read from the image's bytes, not its name, and
@@ -166,7 +177,7 @@ def image_format(request: Any) -> Iterator[Problem]:
 
 
 @code_rule("image-truncated", ERROR)
-def image_truncated(request: Any) -> Iterator[Problem]:
+def image_truncated(request: Any) -> list[Problem]:
     """A JPEG or PNG image is cut short: its data stops before the image's end.
 
     A PNG ends with an IEND chunk, a JPEG with an end-of-image marker; a file copied or encoded
@@ -175,7 +186,7 @@ def image_truncated(request: Any) -> Iterator[Problem]:
 
 
 @code_rule("image-too-large", ERROR)
-def image_too_large(request: Any) -> Iterator[Problem]:
+def image_too_large(request: Any) -> list[Problem]:
     """An image is larger than 10 MB.
 
     Kling refuses a start or end frame over 10 MB (10 × 1024 × 1024 bytes). With --fetch-images, a
@@ -184,7 +195,7 @@ def image_too_large(request: Any) -> Iterator[Problem]:
 
 
 @code_rule("image-too-small", ERROR)
-def image_too_small(request: Any) -> Iterator[Problem]:
+def image_too_small(request: Any) -> list[Problem]:
     """An image's width or height is under 300 pixels.
 
     Kling needs each side of a start or end frame to be at least 300 px."""
@@ -192,7 +203,7 @@ def image_too_small(request: Any) -> Iterator[Problem]:
 
 
 @code_rule("image-aspect-ratio", ERROR)
-def image_aspect_ratio(request: Any) -> Iterator[Problem]:
+def image_aspect_ratio(request: Any) -> list[Problem]:
     """An image's aspect ratio is outside 1:2.5 to 2.5:1.
 
     Kling takes frames from 1:2.5 (tall) to 2.5:1 (wide), both ends included: 750x300 passes,
@@ -201,14 +212,16 @@ def image_aspect_ratio(request: Any) -> Iterator[Problem]:
 
 
 @code_rule("image-ratios-differ", WARNING)
-def image_ratios_differ(request: Any) -> Iterator[Problem]:
+def image_ratios_differ(request: Any) -> list[Problem]:
     """image and last_image have noticeably different aspect ratios.
 
     The video starts on one frame and ends on the other, so it has to morph one shape into the
     other: the result is stretched or cropped. "Noticeably" is the schema's framesRatioTolerance
     (5%: 16:9 against 16:10 warns, 1920x1080 against 1920x1088 does not)."""
+    if not _has_base64(request):
+        return []
     frames = base64_frames(request)
-    return iter(ratio_problems(frames.get("image"), frames.get("last_image")))
+    return ratio_problems(frames.get("image"), frames.get("last_image"))
 
 
 # ---------------------------------------------------------------- rules only a fetch can break
