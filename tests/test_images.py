@@ -316,3 +316,9 @@ def test_base64_cut_short_is_an_error_that_says_so(cut: int) -> None:
     findings = kling_lint.lint(request(text))
     assert [(f.rule, f.json_path) for f in findings] == [("image-url", "$.image")]
     assert "not valid base64" in findings[0].message and "cut short" in findings[0].message
+
+
+def test_a_web_page_given_as_base64_is_called_one() -> None:
+    value = request(b"<!DOCTYPE html><html><body>" + b"<p>a page</p>" * 10 + b"</body></html>")
+    assert errors(value) == {("image-format", "$.image")}
+    assert "an HTML page, not an image" in message(value, "image-format")

@@ -69,7 +69,7 @@ def frame_problems(name: str, info: ImageInfo) -> list[Problem]:
     path = (name,)
     problems = []
     if info.format not in limit.formats:
-        what = f"a {info.format} image" if info.format else "not an image (its bytes are no known image format)"
+        what = _what(info.format)
         problems.append(Problem("image-format", path, f"{name} is {what}; Kling takes {' or '.join(limit.formats)} only",
                                 f"convert it to {' or '.join(limit.formats)}" if info.format else f"give a {' or '.join(limit.formats)} image"))
     elif not info.complete:
@@ -83,6 +83,18 @@ def frame_problems(name: str, info: ImageInfo) -> list[Problem]:
     if info.format in limit.formats and info.width and info.height:
         problems.extend(_shape_problems(name, info.width, info.height, limit))
     return problems
+
+
+# Formats named in a message as something other than "a … image".
+_NOT_IMAGES = {"HTML": "an HTML page", "PDF": "a PDF document", "ISO media (MP4 or similar)": "a video file (ISO media, MP4 or similar)"}
+
+
+def _what(fmt: str | None) -> str:
+    if fmt is None:
+        return "not an image (its bytes are no known image format)"
+    if fmt in _NOT_IMAGES:
+        return f"{_NOT_IMAGES[fmt]}, not an image"
+    return f"{'an' if fmt[0] in 'AEIOS' else 'a'} {fmt} image"
 
 
 def _shape_problems(name: str, width: int, height: int, limit: ImageLimits) -> Iterator[Problem]:
