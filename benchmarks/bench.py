@@ -53,6 +53,7 @@ SCHEMA = ROOT / "schema" / "kling-v3-video-request.schema.json"
 GOAL_ONE_FILE = 0.25  # kling-lint time / check-jsonschema time, one small valid file
 GOAL_CORPUS = 0.20  # the same, the whole corpus
 GOAL_MEMORY = 1.5  # kling-lint peak RSS, 10x the files / the files
+WARNING_SHARE = 1.0  # of the files without an error (4 in 5), in the corpus where most carry a warning
 MEMORY_FACTOR = 10
 MEMORY_RUNS = 3
 
@@ -418,12 +419,40 @@ class Corpus:
     expected: dict[str, str] = field(default_factory=dict)  # file -> the rule of its one error
     modes: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, int] = field(default_factory=dict)
+    warned: int = 0  # files given a warning (and no error)
 
 
-def build_corpus(root: Path, count: int, seed: int) -> Corpus:
+# Warnings a valid request often carries; the first is the seed's own image-to-video example
+# (aspect_ratio sent with an image). Each returns the rule it provokes.
+
+def _warn_aspect_ratio_ignored(rng, r):
+    _to_single(rng, r)
+    r.setdefault("image", _image_url(rng))
+    r["aspect_ratio"] = rng.choice(["16:9", "9:16", "1:1"])
+    return "aspect-ratio-ignored"
+
+
+def _warn_duration_as_string(rng, r):
+    _to_single(rng, r)
+    r["duration"] = str(rng.randint(3, 15))
+    return "duration-as-string"
+
+
+def _warn_shot_type_missing(rng, r):
+    _to_multi(rng, r)
+    del _extra(r)["shot_type"]
+    return "multi-prompt-shot-type"
+
+
+WARNINGS = [_warn_aspect_ratio_ignored] * 3 + [_warn_duration_as_string, _warn_shot_type_missing]
+
+
+def build_corpus(root: Path, count: int, seed: int, warning_share: float = 0.0) -> Corpus:
     """``count`` files under ``root``; file i is the same for every ``count`` > i (same seed).
 
     Even files are JSON, odd files YAML; in every block of ten files two carry one error.
+    With ``warning_share``, that share of the other files carries a warning (most often
+    aspect_ratio with an image), so that most files go down the path that places findings.
     """
     rng = random.Random(seed)
     corpus = Corpus(root)
@@ -437,6 +466,9 @@ def build_corpus(root: Path, count: int, seed: int) -> Corpus:
         mode = rng.choice(MODES)
         request = make_request(rng, mode)
         edit = None
+        if warning_share and i not in broken and rng.random() < warning_share:
+            rng.choice(WARNINGS)(rng, request)
+            corpus.warned += 1
         if i in broken:
             kind, rule, mutate = rng.choice(ERRORS)
             edit = mutate(rng, request)
@@ -675,6 +707,7 @@ def main() -> None:
         corpus = build_corpus(root, args.files, args.seed)
         single_json, single_yaml = write_single(root)
         _check_argv_fits(corpus)
+        warned = build_corpus(base / f"corpus-{args.files}-warnings", args.files, args.seed, WARNING_SHARE)
         n_json = sum(f.endswith(".json") for f in corpus.files)
         print(f"\ncorpus: {root}")
         print(f"  {len(corpus.files)} files ({n_json} JSON, {len(corpus.files) - n_json} YAML), "
@@ -683,10 +716,15 @@ def main() -> None:
         print(f"  {len(corpus.expected)} files with one error ({100 * len(corpus.expected) / len(corpus.files):.0f}%), "
               f"{len(corpus.kinds)} kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(corpus.kinds.items())))
         print("  " + verify_corpus(kling_lint, corpus))
+        print(f"\ncorpus with warnings: {warned.root}")
+        print(f"  the same generator; {warned.warned} files ({100 * warned.warned / len(warned.files):.0f}%) also carry "
+              f"a warning (aspect_ratio with an image in 3 of 5, a duration string, multi_prompt without shot_type)")
+        print("  " + verify_corpus(kling_lint, warned))
 
         schema = ["--schemafile", str(SCHEMA)]
         cases = [
             (f"{len(corpus.files)} files", corpus.files, 1, GOAL_CORPUS),
+            (f"{len(warned.files)} files, most with a warning", warned.files, 1, GOAL_CORPUS),
             ("1 valid JSON file", [single_json], 0, GOAL_ONE_FILE),
             ("1 valid YAML file", [single_yaml], 0, GOAL_ONE_FILE),
         ]
@@ -695,7 +733,8 @@ def main() -> None:
         print()
         for label, files, want, goal in cases:
             print(f"timing: {label} ...", flush=True)
-            kl, cj = compare([kling_lint, "check", *files], [cjs, *schema, *files], root, args.runs)
+            where = warned.root if files is warned.files else root
+            kl, cj = compare([kling_lint, "check", *files], [cjs, *schema, *files], where, args.runs)
             if set(kl.codes) != {want}:
                 failures.append(f"kling-lint exit codes on {label}: {sorted(set(kl.codes))}, expected {want}")
             ratio = kl.median / cj.median

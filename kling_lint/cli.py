@@ -13,11 +13,11 @@ import sys
 import click
 
 from . import __version__
-from .run import COLOR_CHOICES, DEFAULT_FETCH_TIMEOUT, DEFAULT_MAX_BYTES, FORMAT_NAMES, run_check
+from .run import COLOR_CHOICES, DEFAULT_FETCH_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_MAX_FINDINGS, FORMAT_NAMES, STATISTICS_FORMATS, run_check
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kling-lint")
+@click.version_option(__version__, "-V", "--version", prog_name="kling-lint")
 def main() -> None:
     """Check Kling v3 video-generation request files (JSON, JSONL, YAML) before you submit them."""
 
@@ -28,6 +28,12 @@ def _seconds(context: click.Context, parameter: click.Parameter, value: float) -
     return value
 
 
+_fetch_images = click.option("--fetch-images", is_flag=True,
+                             help="Fetch every http(s) image URL (one GET each, to the URL's host) and check it as base64 images are checked.")
+_fetch_timeout = click.option("--fetch-timeout", type=click.FloatRange(min=0, min_open=True, max=3600), default=DEFAULT_FETCH_TIMEOUT,
+                              show_default=True, callback=_seconds, help="Seconds allowed to fetch one image, all included.")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True, help="Output format.")
@@ -35,15 +41,26 @@ def _seconds(context: click.Context, parameter: click.Parameter, value: float) -
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that check files, this one included (default: one a core, from 400 files).")
-@click.option("--fetch-images", is_flag=True, help="Fetch every http(s) image URL (one GET each, to the URL's host) and check it as base64 images are checked.")
-@click.option("--fetch-timeout", type=click.FloatRange(min=0, min_open=True, max=3600), default=DEFAULT_FETCH_TIMEOUT, show_default=True, callback=_seconds, help="Seconds allowed to fetch one image, all included.")
+@click.option("--max-findings", type=click.IntRange(min=1), default=DEFAULT_MAX_FINDINGS, show_default=True, help="Findings shown a file; one more says how many were left out.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary line.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has, most first, instead of the findings (text or json).")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, allow_dash=False), default=None, help="Write the report to this file (whole or not at all) instead of standard output.")
+@click.option("--stdin-filename", metavar="NAME", default=None, help='The name of what "-" reads, as output shows it; its suffix sets the format (.jsonl: one request a line).')
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a file could not be read).")
+@_fetch_images
+@_fetch_timeout
 def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None,
+          max_findings: int, quiet: bool, statistics: bool, output_file: str | None, stdin_filename: str | None, exit_zero: bool,
           fetch_images: bool, fetch_timeout: float) -> None:
     """Check request files and directories; "-" reads standard input.
 
-    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read.
+    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read
+    or the report could not be written.
     """
-    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs, fetch_images=fetch_images, fetch_timeout=fetch_timeout))
+    if statistics and output_format not in STATISTICS_FORMATS:
+        raise click.BadOptionUsage("statistics", f"--statistics prints text or json, not {output_format}")
+    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs, quiet, statistics, output_file,
+                       stdin_filename, exit_zero, max_findings, fetch_images, fetch_timeout))
 
 
 @main.command()
@@ -69,3 +86,68 @@ def rules(rule_id: str | None, markdown: bool) -> None:
     if rule.details:
         click.echo(rule.details)
 
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--base-url", help='The gateway\'s base URL (default: "$KLING_BASE_URL" in the command).')
+@click.option("--pretty", is_flag=True, help="The body indented over several lines, in a quoted here-document.")
+@click.option("--markdown", is_flag=True, help="Each command in a fenced sh block under a heading, for a docs page.")
+@click.option("--no-check", "no_check", is_flag=True, help="Print a command for invalid requests too.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in findings (auto: on a terminal, unless NO_COLOR is set).")
+def curl(paths: tuple[str, ...], base_url: str | None, pretty: bool, markdown: bool, no_check: bool, max_bytes: int, color: str) -> None:
+    """A ready-to-paste curl command for each request of the files; "-" reads standard input.
+
+    The token is always $KLING_API_KEY. Findings go to standard error; an invalid request gets
+    none. Exit status: 0 every request got its command, 1 a request has errors, 2 a file could
+    not be read.
+    """
+    from .preview import run_curl
+
+    sys.exit(run_curl(paths, base_url, pretty, markdown, not no_check, max_bytes, color))
+
+
+@main.command("dry-run")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True, help="Output format.")
+@click.option("--prices", "prices_path", type=click.Path(dir_okay=False), help="A price table (TOML or JSON): currency, and price per second per model.")
+@click.option("--no-curl", "no_curl", is_flag=True, help="Leave out each request's curl command.")
+@click.option("--base-url", help='The gateway\'s base URL in the curl commands (default: "$KLING_BASE_URL").')
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
+def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None, no_curl: bool, base_url: str | None, max_bytes: int, color: str) -> None:
+    """What each request would send and make, and the whole run's seconds (and cost, with --prices).
+
+    Exit status: as check's.
+    """
+    from .preview import run_dry_run
+    from .prices import PriceError, load_prices
+
+    try:
+        prices = load_prices(prices_path) if prices_path else None
+    except PriceError as error:
+        raise click.BadParameter(str(error), param_hint="'--prices'") from None
+    sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; a non-loopback one prints a warning.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port; 0 picks a free one (printed).")
+@click.option("--job-seconds", type=click.FloatRange(min=0), default=3.0, show_default=True, help="How long a job takes to end.")
+@click.option("--latency", "latency_ms", type=click.IntRange(min=0), default=0, show_default=True, metavar="MS", help="Added to every answer.")
+@click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True, metavar="P", help="Share of jobs that end failed.")
+@click.option("--seed", type=int, default=None, help="Seed for job ids and outcomes: the same sequence every run.")
+@click.option("--require-token", is_flag=True, help="Refuse (401) a request without 'Authorization: Bearer …'.")
+@click.option("--max-body", type=click.IntRange(min=1), default=1024 * 1024, show_default=True, help="Largest body taken, in bytes (413 beyond).")
+@click.option("--max-jobs", type=click.IntRange(min=1), default=10_000, show_default=True, help="Jobs kept in memory; the oldest are forgotten.")
+@click.option("--read-timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True, help="Seconds a request may take to arrive.")
+def serve(host: str, port: int, job_seconds: float, latency_ms: int, fail_rate: float, seed: int | None,
+          require_token: bool, max_body: int, max_jobs: int, read_timeout: float) -> None:
+    """Answer as the gateway does, on this machine: POST /v1/video/generations, checked by kling-lint,
+    and jobs that walk queued -> in_progress -> completed, with a placeholder video.
+    """
+    from .serve.server import Settings, run_server
+
+    settings = Settings(job_seconds, fail_rate, seed, latency_ms, require_token, max_body, max_jobs, read_timeout)
+    sys.exit(run_server(settings, host, port))

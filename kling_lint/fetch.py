@@ -31,7 +31,9 @@ import time
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from .contract.image_rules import FRAMES, base64_frames, frame_problems, limits, ratio_problems
+from . import rule_ids as ids
+from .contract import Contract, default_contract
+from .contract.image_rules import FRAMES, ImageLimits, base64_frames, frame_problems, limits, ratio_problems
 from .findings import Problem
 from .images import ImageInfo, is_url, megabytes, read_image
 
@@ -56,7 +58,7 @@ class _Failed(Exception):
 
 
 def _unreachable(words: str, hint: str = "check that the URL opens in a browser without logging in") -> _Failed:
-    return _Failed("image-unreachable", f"cannot be fetched: {words}", hint)
+    return _Failed(ids.IMAGE_UNREACHABLE, f"cannot be fetched: {words}", hint)
 
 
 class _Pending:
@@ -70,10 +72,12 @@ class ImageFetcher:
     """Fetches image URLs for a run: ``prefetch`` starts them, ``problems(request)`` waits for them.
 
     One fetcher is one run's cache: each URL is requested once, whoever asks. ``info(url)`` is
-    what a dry run shows of an image URL.
+    what a dry run shows of an image URL. The limits are ``contract``'s (the packaged one by default).
     """
 
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, workers: int = WORKERS) -> None:
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, workers: int = WORKERS, contract: Contract | None = None) -> None:
+        self.contract = contract or default_contract()
+        self.limits: ImageLimits = limits(self.contract)
         self.timeout = timeout
         self.workers = workers
         self._pending: dict[str, _Pending] = {}
@@ -117,7 +121,7 @@ class ImageFetcher:
         if not isinstance(request, dict):
             return []
         problems: list[Problem] = []
-        frames: dict[str, ImageInfo | None] = dict(base64_frames(request))
+        frames: dict[str, ImageInfo | None] = dict(base64_frames(request, self.contract))
         urls = set(image_urls(request))
         fetched_any = False
         for name in FRAMES:
@@ -130,10 +134,10 @@ class ImageFetcher:
                 rule, words, hint = result.failure
                 problems.append(Problem(rule, (name,), f"{name} {words}", hint))
             if result.info is not None:
-                problems.extend(frame_problems(name, result.info))
+                problems.extend(frame_problems(name, result.info, self.limits))
             frames[name] = result.info
         if fetched_any:
-            problems.extend(ratio_problems(frames.get("image"), frames.get("last_image")))
+            problems.extend(ratio_problems(frames.get(FRAMES[0]), frames.get(FRAMES[1]), self.limits))
         return problems
 
     # ------------------------------------------------------------ the workers
@@ -156,7 +160,7 @@ class ImageFetcher:
             pending = self._pending[url]
             pending.started = time.monotonic()
             try:
-                pending.result = fetch_image(url, self.timeout)
+                pending.result = fetch_image(url, self.timeout, self.limits.max_bytes)
             except Exception as error:  # noqa: BLE001 - a bug of ours must not hang the run
                 pending.result = Fetched(None, _unreachable(f"kling-lint failed ({type(error).__name__}: {error}); please report it").failure)
             pending.done.set()
@@ -181,12 +185,12 @@ def image_urls(request: Any) -> Iterable[str]:
 # ---------------------------------------------------------------- one URL
 
 
-def fetch_image(url: str, timeout: float) -> Fetched:
+def fetch_image(url: str, timeout: float, max_bytes: int) -> Fetched:
     """Fetch ``url`` within ``timeout`` seconds in all, following redirects; never raises."""
     deadline = time.monotonic() + timeout
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            outcome = _get(url, deadline, timeout)
+            outcome = _get(url, deadline, timeout, max_bytes)
             if isinstance(outcome, Fetched):
                 return outcome
             url = outcome  # a redirect
@@ -195,7 +199,7 @@ def fetch_image(url: str, timeout: float) -> Fetched:
         return Fetched(None, failed.failure)
 
 
-def _get(url: str, deadline: float, timeout: float) -> Fetched | str:
+def _get(url: str, deadline: float, timeout: float, max_bytes: int) -> Fetched | str:
     """One request: the outcome, or the URL a redirect points to."""
     import http.client
     from urllib.parse import urljoin, urlsplit
@@ -225,7 +229,7 @@ def _get(url: str, deadline: float, timeout: float) -> Fetched | str:
         location = response.getheader("Location")
         if response.status in _REDIRECTS and location:
             return urljoin(url, location.strip())
-        return _body(response, url, deadline, timeout)
+        return _body(response, deadline, timeout, max_bytes)
     except _Failed:
         raise
     except Exception as error:  # noqa: BLE001 - every network failure becomes a finding
@@ -256,19 +260,18 @@ def _headers() -> dict[str, str]:
             "Accept-Encoding": "identity"}
 
 
-def _body(response: Any, url: str, deadline: float, timeout: float) -> Fetched:
+def _body(response: Any, deadline: float, timeout: float, most: int) -> Fetched:
     if not 200 <= response.status < 300:
         if response.status in _REDIRECTS:
             raise _unreachable(f"the server answered {response.status} without a Location")
         raise _unreachable(f"the server answered {response.status} {response.reason}".rstrip())
     content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
     if content_type and not content_type.startswith("image/"):
-        raise _Failed("image-content-type", f"is served as {content_type}, not as an image",
+        raise _Failed(ids.IMAGE_CONTENT_TYPE, f"is served as {content_type}, not as an image",
                       "give the direct link to the image file, not to a page that shows it")
-    most = limits().max_bytes
     announced = _length(response.getheader("Content-Length"))
     if announced is not None and announced > most:
-        raise _Failed("image-too-large",
+        raise _Failed(ids.IMAGE_TOO_LARGE,
                       f"is {megabytes(announced)} ({announced:,} bytes) by its Content-Length, more than the {megabytes(most)} allowed",
                       "compress it (JPEG) or scale it down")
     chunks = []
@@ -281,7 +284,7 @@ def _body(response: Any, url: str, deadline: float, timeout: float) -> Fetched:
             break
         received += len(chunk)
         if received > most:
-            raise _Failed("image-too-large", f"is more than {megabytes(most)}: the download stopped there",
+            raise _Failed(ids.IMAGE_TOO_LARGE, f"is more than {megabytes(most)}: the download stopped there",
                           "compress it (JPEG) or scale it down")
         chunks.append(chunk)
     if announced is not None and received < announced:

@@ -22,6 +22,9 @@ SAMPLES = [
     "examples/invalid/model-unknown.yaml",
     "examples/invalid/unknown-key.yaml",
 ]
+CURL_SAMPLE = ["examples/batch.jsonl"]
+MARKDOWN_SAMPLE = ["--pretty", "--markdown", "examples/multi-prompt-image-to-video.yaml"]
+DRY_RUN_SAMPLE = ["--prices", "examples/prices.toml", "examples/batch.yaml"]
 
 
 def _run(*args: str) -> str:
@@ -29,11 +32,101 @@ def _run(*args: str) -> str:
     return result.output
 
 
+def _stdout(*args: str) -> str:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False).stdout.rstrip()
+
+
 def sections() -> dict[str, str]:
     output = _run("check", "--color", "never", *SAMPLES)
     return {
         "rules": _run("rules", "--markdown").strip(),
         "output": f"```console\n$ kling-lint check {' '.join(SAMPLES)}\n{output.rstrip()}\n```",
+        "curl": f"```console\n$ kling-lint curl {' '.join(CURL_SAMPLE)}\n{_stdout('curl', *CURL_SAMPLE)}\n```",
+        "curl-markdown": f"````console\n$ kling-lint curl {' '.join(MARKDOWN_SAMPLE)}\n{_stdout('curl', *MARKDOWN_SAMPLE)}\n````",
+        "dry-run": f"```console\n$ kling-lint dry-run {' '.join(DRY_RUN_SAMPLE)}\n{_stdout('dry-run', '--color', 'never', *DRY_RUN_SAMPLE)}\n```",
+        **serve_sections(),
+    }
+
+
+# --- kling-lint serve and the guard: run in this process against a real server on 127.0.0.1 ---
+
+SERVE_SAMPLE_VALID = "examples/text-to-video.json"
+SERVE_SAMPLE_INVALID = {"model": "kling-v3-std-silent", "prompt": "A lighthouse at dusk", "duration": 20, "extra_body": {"cfg": 0.5}}
+PINNED_CLOCK = 1796083200  # created_at in the README's answers (2026-12-01), so that they do not change each run
+GUARD_EXAMPLE = """\
+import os
+
+import httpx
+import openai
+from openai.types import Video
+
+from kling_lint import InvalidRequest
+from kling_lint.guard import check_request  # check_request_async for httpx.AsyncClient
+
+client = openai.OpenAI(
+    base_url=os.environ.get("KLING_BASE_URL", "http://127.0.0.1:8080/v1"),  # kling-lint serve, or the gateway
+    api_key=os.environ["KLING_API_KEY"],
+    http_client=httpx.Client(event_hooks={"request": [check_request]}),  # every video request linted first
+)
+
+request = {"model": "kling-v3-std-silent", "prompt": "A lighthouse at dusk", "duration": 5}
+job = client.post("/video/generations", body=request, cast_to=Video)  # the gateway's route
+job = client.videos.poll(job.id)  # queued -> in_progress -> completed (or failed)
+video = client.videos.download_content(job.id)
+print(job.status, len(video.content), "bytes of MP4")
+
+try:
+    client.post("/video/generations", body={**request, "duration": 20, "cfg": 0.5}, cast_to=Video)
+except InvalidRequest as refused:  # raised in this process: nothing was sent
+    print(refused)
+"""
+
+
+def serve_sections() -> dict[str, str]:
+    import contextlib
+    import io
+    import json
+    import os
+    import threading
+    import warnings
+    from http import HTTPStatus
+
+    from kling_lint import gateway
+    from kling_lint.serve.server import banner, start_server
+    from kling_lint.serve.service import Service, Settings
+
+    settings = Settings(job_seconds=0.3, fail_rate=0.0, seed=1, latency_ms=0, require_token=False,
+                        max_body=1024 * 1024, max_jobs=100, read_timeout=10.0)
+    log: list[str] = []
+    server = start_server(Service(settings, wall=lambda: PINNED_CLOCK), "127.0.0.1", 0, log.append)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        answers = []
+        for label, body in ((SERVE_SAMPLE_VALID, (ROOT / SERVE_SAMPLE_VALID).read_bytes()),
+                            ("a body with duration 20 and extra_body.cfg", json.dumps(SERVE_SAMPLE_INVALID).encode())):
+            reply = gateway.post_request(url, body)
+            shown = json.dumps(reply.document, indent=2, ensure_ascii=False)
+            answers.append(f"POST /v1/video/generations   <- {label}\nHTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}\n{shown}")
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # the SDK marks its video helpers deprecated
+            saved = {key: os.environ.get(key) for key in ("KLING_BASE_URL", "KLING_API_KEY")}
+            os.environ.update(KLING_BASE_URL=f"{url}/v1", KLING_API_KEY="readme-example-token")
+            try:
+                exec(compile(GUARD_EXAMPLE, "guard_example.py", "exec"), {"__name__": "__main__"})
+            finally:
+                for key, value in saved.items():
+                    os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+    finally:
+        server.shutdown()
+        server.server_close()
+    # A log line ends with the milliseconds the request took: elided, since they change every run.
+    logged = [re.sub(r" [0-9.]+ ms$", " … ms", line) for line in log]
+    console = "\n".join(["$ kling-lint serve --seed 1", banner("127.0.0.1", 8080), *logged[:2]])
+    return {
+        "serve": f"```console\n{console}\n```\n\n```http\n" + "\n\n".join(answers) + "\n```",
+        "guard": f"```python\n{GUARD_EXAMPLE.rstrip()}\n```\n\nprints:\n\n```text\n{out.getvalue().rstrip()}\n```",
     }
 
 

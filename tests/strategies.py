@@ -1,7 +1,7 @@
 """Hypothesis strategies for the property tests: valid requests, requests with one broken
 constraint ("breakers"), arbitrary JSON values, and the JSON and YAML writers.
 
-Everything here is written from SPEC.md, not from kling_lint's code: the constants are the
+Everything here is written from the contract (docs/contract.md), not from kling_lint's code: the constants are the
 spec's, so that a rule the tool gets wrong shows up as a failing law rather than being copied.
 """
 
@@ -13,6 +13,7 @@ import functools
 import json
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -46,13 +47,19 @@ MULTI = (MULTI_SHOT, MULTI_SHOT_IMAGE)
 # Findings about a key rather than its value.
 AT_KEY_RULES = frozenset({"unknown-key", "duplicate-key", "prompt-and-multi-prompt", "last-image-without-image", "multi-prompt-last-image"})
 
-# Every white-space character, as the schema's "\S" (Python's re) sees it.
-WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())  # what re's \s matches
+# Every white-space character, as the schema's prompt pattern sees it: what ECMA 262 or Python
+# calls white space (the schema spells the class out so that both dialects agree).
+# Python's is str.isspace(); ECMA 262's is Unicode's Zs, the ASCII controls \t-\r, U+2028,
+# U+2029 and U+FEFF.
+WHITESPACE = "".join(
+    c for c in map(chr, range(0x110000))
+    if c.isspace() or unicodedata.category(c) == "Zs" or c in "\t\n\v\f\r\u2028\u2029\ufeff"
+)
 
 # ---------------------------------------------------------------- text
 
 _ALPHABET = st.characters(exclude_categories=("Cs", "Cc"))
-_NONBLANK = re.compile(r"\S")
+_NONBLANK = re.compile("[^" + re.escape(WHITESPACE) + "]")
 _ALNUM = string.ascii_letters + string.digits
 
 
@@ -97,10 +104,11 @@ def blank_text(min_size: int = 0) -> st.SearchStrategy[str]:
 
 # ---------------------------------------------------------------- images
 
-_URL_CHAR = st.characters(exclude_categories=("Cs", "Cc")).filter(lambda c: not c.isspace())
+_URL_CHAR = st.characters(exclude_categories=("Cs", "Cc")).filter(lambda c: c not in WHITESPACE)
 _HOST = st.one_of(
-    st.sampled_from(["example.com", "cdn.example.org:8443", "127.0.0.1", "xn--bcher-kva.example"]),
-    st.text(_URL_CHAR.filter(lambda c: c not in "/?#"), min_size=1, max_size=20),
+    st.sampled_from(["example.com", "cdn.example.org:8443", "127.0.0.1", "xn--bcher-kva.example", "[::1]:8080",
+                     "user:pw@example.com", "example.com:", "h:065535"]),
+    st.text(_URL_CHAR.filter(lambda c: c not in "/?#@[]:\\"), min_size=1, max_size=20),
 )
 _URL_REST = st.one_of(
     st.sampled_from(["", "/", "/frame.png", "/a/b.jpg?w=1024&h=576#x"]),

@@ -8,7 +8,7 @@ import pathlib
 import pytest
 
 import kling_lint
-from kling_lint import Finding, Severity, api
+from kling_lint import Finding, Severity, api, parallel
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 
@@ -50,7 +50,7 @@ def _many_files(root: pathlib.Path) -> list[str]:
     """Copies of every example (and a missing file) until there are enough to fork workers."""
     examples = sorted(path for path in EXAMPLES.rglob("*") if path.is_file() and not path.name.endswith(".expect"))
     paths = []
-    for number in range(api.PARALLEL_FROM + 2 * api.CHUNK):
+    for number in range(api.PARALLEL_FROM + 2 * parallel.CHUNK):
         source = examples[number % len(examples)]
         copy = root / f"{number:04d}-{source.name}"
         copy.write_bytes(source.read_bytes())
@@ -58,9 +58,19 @@ def _many_files(root: pathlib.Path) -> list[str]:
     return paths + [str(root / "missing.json")]
 
 
+def test_the_api_forks_nothing_unless_asked(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _many_files(tmp_path)
+
+    def no_fork() -> int:
+        raise AssertionError("lint_paths forked without being asked")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert len(list(kling_lint.lint_paths(paths))) == len(paths)
+
+
 def test_workers_give_exactly_what_one_process_gives(tmp_path: pathlib.Path) -> None:
     paths = _many_files(tmp_path)
-    serial = list(kling_lint.lint_paths(paths, jobs=1))
+    serial = list(kling_lint.lint_paths(paths))
     assert any(result.findings for result in serial) and not serial[-1].readable
     for jobs in (None, 2, 3):
         assert list(kling_lint.lint_paths(paths, jobs=jobs)) == serial, jobs
@@ -69,7 +79,7 @@ def test_workers_give_exactly_what_one_process_gives(tmp_path: pathlib.Path) -> 
 def test_a_worker_that_dies_leaves_its_files_to_the_main_process(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = _many_files(tmp_path)
     serial = list(kling_lint.lint_paths(paths, jobs=1))
-    monkeypatch.setattr(api, "_work", lambda chunks, write_end, max_bytes: os._exit(3))
+    monkeypatch.setattr(parallel, "_work", lambda chunks, write_end, work: os._exit(3))
     assert list(kling_lint.lint_paths(paths, jobs=3)) == serial
 
 

@@ -162,7 +162,9 @@ def test_each_invalid_example_breaks_the_rule_it_is_named_after():
 
 def test_every_rule_has_an_invalid_example():
     covered = {rule for path in INVALID_FILES + FETCH_EXAMPLES for (_, _, rule, _) in expected(path)}
-    missing = set(kling_lint.RULES) - {"unreadable"} - covered
+    internal = {rule.id for rule in kling_lint.RULES.values() if rule.source == "internal"}  # no request can break it
+    # the tool's own two need no request to show them: a file that is not there, a file with 1000+ findings
+    missing = set(kling_lint.RULES) - {"unreadable", "too-many-findings"} - internal - covered
     assert not missing, f"rules without an invalid example: {sorted(missing)}"
 
 

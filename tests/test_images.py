@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import kling_lint
-from kling_lint.contract import image_rules
+from kling_lint.contract import Contract, default_contract, image_rules
 from kling_lint.contract.schema import load_schema
 from kling_lint.images import ImageInfo, describe_image, megabytes, read_image
 from strategies import png
 
 PROMPT = "The lighthouse keeper opens the door and looks out to sea."
 LIMITS = load_schema()["$defs"]["imageReference"]["x-kling-image"]
+LIMIT = image_rules.limits(default_contract())
 
 
 def encoded(fmt: str, width: int, height: int, **options) -> bytes:
@@ -168,16 +169,16 @@ def test_an_image_over_10_mb_is_an_error() -> None:
     assert len(data) > LIMITS["maxBytes"]
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == (width, height)
-    findings = image_rules.frame_problems("image", read_image(data))
+    findings = image_rules.frame_problems("image", read_image(data), LIMIT)
     assert [(p.rule, p.path) for p in findings] == [("image-too-large", ("image",))]
     assert f"{len(data):,} bytes" in findings[0].message and "more than the 10 MB allowed" in findings[0].message
 
 
 def test_the_size_limit_is_inclusive() -> None:
     most = LIMITS["maxBytes"]
-    rules = [p.rule for p in image_rules.frame_problems("image", ImageInfo("PNG", most, 1000, 1000))]
+    rules = [p.rule for p in image_rules.frame_problems("image", ImageInfo("PNG", most, 1000, 1000), LIMIT)]
     assert rules == []
-    rules = [p.rule for p in image_rules.frame_problems("image", ImageInfo("PNG", most + 1, 1000, 1000))]
+    rules = [p.rule for p in image_rules.frame_problems("image", ImageInfo("PNG", most + 1, 1000, 1000), LIMIT)]
     assert rules == ["image-too-large"]
 
 
@@ -206,7 +207,7 @@ def test_the_ratio_warning_follows_the_tolerance_exactly(width: int, height: int
     first, last = Fraction(width, height), Fraction(other_width, height)
     differ = max(first, last) / min(first, last) - 1 > Fraction(str(LIMITS["framesRatioTolerance"]))
     infos = ImageInfo("PNG", 1000, width, height), ImageInfo("PNG", 1000, other_width, height)
-    assert bool(image_rules.ratio_problems(*infos)) == differ
+    assert bool(image_rules.ratio_problems(*infos, LIMIT)) == differ
 
 
 @st.composite
@@ -230,19 +231,22 @@ def test_the_verdict_matches_the_stated_limits_at_the_boundaries(size: tuple[int
     assert found <= {"image-too-small", "image-aspect-ratio"}
 
 
-def test_the_limits_are_read_from_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_limits_are_read_from_the_contracts_schema() -> None:
     schema = json.loads(json.dumps(load_schema()))
     said = schema["$defs"]["imageReference"]["x-kling-image"]
     said.update(minSide=400, maxAspectRatio=2, formats=["PNG"])
-    monkeypatch.setattr(image_rules, "load_schema", lambda: schema)
-    image_rules.limits.cache_clear()
-    try:
-        value = request(encoded("PNG", 390, 790))
-        assert errors(value) == {("image-too-small", "$.image"), ("image-aspect-ratio", "$.image")}
-        assert "400 px" in message(value, "image-too-small") and "1:2 to 2:1" in message(value, "image-aspect-ratio")
-        assert "PNG only" in message(request(encoded("JPEG", 500, 500)), "image-format")
-    finally:
-        image_rules.limits.cache_clear()
+    contract = Contract(schema)
+
+    def found(value: dict) -> list[kling_lint.Finding]:
+        return [f for f in kling_lint.lint(value, contract) if f.rule != "image-base64"]
+
+    value = request(encoded("PNG", 390, 790))
+    assert {(f.rule, f.json_path) for f in found(value)} == {("image-too-small", "$.image"), ("image-aspect-ratio", "$.image")}
+    words = {f.rule: f.message for f in found(value)}
+    assert "400 px" in words["image-too-small"] and "1:2 to 2:1" in words["image-aspect-ratio"]
+    assert [f.rule for f in found(request(encoded("JPEG", 500, 500)))] == ["image-format"]
+    assert "PNG only" in found(request(encoded("JPEG", 500, 500)))[0].message
+    assert errors(request(encoded("PNG", 390, 790))) == set()  # the packaged contract is untouched
 
 
 def test_the_rule_docs_state_the_schema_limits() -> None:

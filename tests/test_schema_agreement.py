@@ -13,8 +13,10 @@ import pathlib
 import jsonschema
 import pytest
 
-from kling_lint.contract.conforms import conforms, violations
+from kling_lint.contract import default_contract
 from kling_lint.contract.schema import load_schema
+
+conforms, violations = default_contract().conforms, default_contract().violations
 from kling_lint.load import format_of, load
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"

@@ -1,5 +1,5 @@
-"""The schema, compiled once into Python: a yes/no check and, for a request that fails it, the
-list of violated constraints.
+"""A schema, compiled into Python: a yes/no check and, for a request that fails it, the list of
+violated constraints. A Contract (contract.py) holds one ``CompiledSchema`` of its schema.
 
 Most files are valid, and for them jsonschema's import (about 85 ms) and its general-purpose
 evaluation (about 0.4 ms a request) would be most of the run. This module compiles the schema
@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import cache
 from typing import Any, NamedTuple
 
 from ..findings import Path
-from .schema import load_schema
 
-# Keywords that only describe; they never change a verdict.
-_ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "title", "description", "examples", "default",
-                "x-kling-image"}  # the image limits, read by contract/image_rules.py
+# Keywords that only describe; they never change a verdict. So do x-… keywords (x-kling-rule, …).
+ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "title", "description", "examples", "default"})
+
+
+def is_annotation(keyword: str) -> bool:
+    return keyword in ANNOTATIONS or keyword.startswith("x-")
 
 
 class Violation(NamedTuple):
@@ -101,7 +102,7 @@ class _Generator:
         if id(schema) in self.names:
             return self.names[id(schema)]
         name = self.names[id(schema)] = f"_schema_{len(self.names)}"
-        terms = [self.term(keyword, arg, schema) for keyword, arg in schema.items() if keyword not in _ANNOTATIONS]
+        terms = [self.term(keyword, arg, schema) for keyword, arg in schema.items() if not is_annotation(keyword)]
         self.functions.append(f"def {name}(v):\n    return {' and '.join(terms) or 'True'}\n")
         return name
 
@@ -153,7 +154,7 @@ class _Explainer:
 
     def compile(self, schema: dict[str, Any]) -> Explain:
         valid = self.valid_of[id(schema)]
-        parts = [self.keyword(name, arg, schema) for name, arg in schema.items() if name not in _ANNOTATIONS]
+        parts = [self.keyword(name, arg, schema) for name, arg in schema.items() if not is_annotation(name)]
 
         def explain(value: Any, path: Path) -> Iterator[Violation]:
             if valid(value):
@@ -259,36 +260,32 @@ class _Explainer:
         return lambda value, path: self.refs[name](value, path)
 
 
-@cache
-def _valid_of() -> dict[int, Valid]:
-    """id() of every schema object -> its generated yes/no function; built once per process."""
-    return _Generator(load_schema()).build()
+class CompiledSchema:
+    """One schema, compiled: the yes/no check at once, the explanation when first needed.
+
+    The generated functions are found by the id() of the schema objects they were written for;
+    this object holds the schema, so those objects live exactly as long as the table.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.valid_of = _Generator(schema).build()
+        self.conforms: Valid = self.valid_of[id(schema)]
+        self._explain: Explain | None = None
+
+    def valid(self, subschema: dict[str, Any]) -> Valid:
+        """The generated yes/no function of one object of the schema."""
+        return self.valid_of[id(subschema)]
+
+    def violations(self, request: Any) -> list[Violation]:
+        """Every schema constraint ``request`` violates; empty exactly when ``conforms`` is True."""
+        if self._explain is None:  # built only in a process that meets an invalid request
+            self._explain = _Explainer(self.schema, self.valid_of).compile(self.schema)
+        return list(self._explain(request, ()))
 
 
-@cache
-def _explain() -> Explain:
-    """The explainer, built only in a process that meets an invalid request."""
-    schema = load_schema()
-    return _Explainer(schema, _valid_of()).compile(schema)
-
-
-def compile_schema() -> None:
-    """Build the yes/no check now (before worker processes are forked, say)."""
-    _valid_of()
-
-
-def conforms(request: Any) -> bool:
-    """True when ``request`` satisfies every constraint of the schema."""
-    return _valid_of()[id(load_schema())](request)
-
-
-def violations(request: Any) -> list[Violation]:
-    """Every schema constraint ``request`` violates; empty exactly when ``conforms`` is True."""
-    return list(_explain()(request, ()))
-
-
-def generated_source() -> str:
-    """The Python source the yes/no check is generated as (for reading and debugging)."""
-    generator = _Generator(load_schema())
+def generated_source(schema: dict[str, Any]) -> str:
+    """The Python source the yes/no check of ``schema`` is generated as (for reading and debugging)."""
+    generator = _Generator(schema)
     generator.function(generator.root)
     return "\n".join(generator.functions)

@@ -1,9 +1,13 @@
-"""The rule record and the registry every rule module adds itself to.
+"""The rule record. The table of every rule is ``rules.RULE_TABLE``; a Contract gives each its
+severity (the table's, or the one a caller configured) and the values its documentation names.
 
-A rule is either explained from schema errors (``schema`` names the instance paths and
-keywords it covers, and its function turns one error into a message and a hint) or checked
-in code (its function takes the whole request and yields problems). Either way the function's
-docstring is the rule's documentation: its first line the summary, the rest the why.
+A rule is explained from schema errors (source "schema": the schema's x-kling-rule annotations
+say which constraints are its own, and its function words one of them), checked in code (source
+"code": its function takes the whole request), found while reading ("reader"), found only when
+images are fetched ("fetch": --fetch-images, fetch.py), or kling-lint's check on itself
+("internal"). The function's docstring is the rule's documentation: its first
+line the summary, the rest the why. ``{path:keyword}`` in it is a value read from the schema
+(contract.Contract.words), so that the documentation follows the schema.
 """
 
 from __future__ import annotations
@@ -15,24 +19,22 @@ from ..findings import Severity
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
-# A schema pattern: instance path parts, "*" for any list index, "**" for any rest of the path.
-SchemaPattern = tuple[tuple[str, ...], frozenset[str] | None]
-
 
 class Rule(NamedTuple):
     id: str
     severity: Severity
     function: Callable[..., Any] | None
-    schema: tuple[SchemaPattern, ...] = ()
-    source: str = "code"  # "schema", "code" or "reader" (found while reading the file)
-    fallback_doc: str = ""
+    source: str = "code"  # "schema", "code", "reader", "fetch" or "internal"
+    fallback_doc: str = ""  # the documentation of a rule without a function
+    contract: Any = None  # the Contract whose values fill the documentation's {path:keyword}
 
     @property
     def doc(self) -> str:
         import inspect  # documentation is read for `kling-lint rules` and SARIF, not for a check
 
         text = inspect.getdoc(self.function) if self.function else inspect.cleandoc(self.fallback_doc)
-        return text or ""
+        text = text or ""
+        return self.contract.words(text) if self.contract is not None else text
 
     @property
     def summary(self) -> str:
@@ -42,38 +44,3 @@ class Rule(NamedTuple):
     def details(self) -> str:
         parts = self.doc.split("\n", 1)
         return parts[1].strip() if len(parts) > 1 else ""
-
-
-RULES: dict[str, Rule] = {}
-
-
-def _register(rule: Rule) -> None:
-    if rule.id in RULES:
-        raise ValueError(f"rule {rule.id} is defined twice")
-    RULES[rule.id] = rule
-
-
-def schema_rule(rule_id: str, severity: Severity, *patterns: tuple[tuple[str, ...], set[str] | None]):
-    """Declare a rule explained from schema errors at ``patterns`` (path, keywords)."""
-
-    def wrap(function: Callable[..., Any]) -> Callable[..., Any]:
-        frozen = tuple((path, frozenset(words) if words else None) for path, words in patterns)
-        _register(Rule(rule_id, severity, function, frozen, "schema"))
-        return function
-
-    return wrap
-
-
-def code_rule(rule_id: str, severity: Severity):
-    """Declare a rule checked in code: ``function(request)`` yields Problems."""
-
-    def wrap(function: Callable[..., Any]) -> Callable[..., Any]:
-        _register(Rule(rule_id, severity, function, (), "code"))
-        return function
-
-    return wrap
-
-
-def reader_rule(rule_id: str, severity: Severity, doc: str) -> None:
-    """Declare a rule the loaders apply while reading a file (syntax, duplicate keys, …)."""
-    _register(Rule(rule_id, severity, None, (), "reader", doc))

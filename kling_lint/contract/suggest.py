@@ -1,42 +1,41 @@
-"""Guesses at what the author meant: the key or model closest to a wrong one."""
+"""Guesses at what the author meant: the key or value closest to a wrong one.
+
+The known keys of every object are the Contract's (read from the schema); the keys of Kling's
+own API that this gateway says another way are the schema's ``x-kling-foreign-keys``.
+"""
 
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
-# Where each key of the contract lives. A shot's keys are under multi_prompt[i].
-KEYS_AT = {
-    "top": ("model", "prompt", "image", "last_image", "aspect_ratio", "duration", "extra_body"),
-    "extra_body": ("cfg_scale", "shot_type", "negative_prompt", "multi_prompt", "element_list"),
-    "shot": ("prompt", "duration", "index"),
-}
+from ..findings import Path
+from .words import field
 
-# Keys of Kling's own API that this gateway says another way.
-KLING_KEYS = {
-    "sound": "sound comes with the model here: pick an -audio model such as kling-v3-std-audio",
-    "generate_audio": "sound comes with the model here: pick an -audio model such as kling-v3-std-audio",
-    "mode": "the quality tier is part of the model here: pick a -pro or -std model",
-    "model_name": "this gateway calls it model",
-    "image_tail": "this gateway calls the end frame last_image",
-    "camera_control": "this endpoint does not offer camera_control; describe the camera in the prompt",
-}
+if TYPE_CHECKING:
+    from .contract import Contract
+
+Place = tuple[str, ...]  # an object's path in the schema, "*" for list items
 
 
 def _normal(key: str) -> str:
     return key.strip().lower().replace("-", "_").replace(" ", "_")
 
 
-def suggest_key(key: str, where: str) -> str | None:
-    """A hint for an unknown ``key`` found at ``where`` ("top", "extra_body" or "shot")."""
+def suggest_key(key: str, parent: Path, contract: Contract) -> str | None:
+    """A hint for an unknown ``key`` found in the object at ``parent``."""
     normal = _normal(key)
-    if normal in KLING_KEYS:
-        return KLING_KEYS[normal]
-    # A shot's keys are only proposed inside a shot; the others anywhere (a key put one level off).
+    foreign = contract.schema.get("x-kling-foreign-keys", {})
+    if normal in foreign:
+        return str(foreign[normal])
+    where: Place = tuple("*" if isinstance(part, int) else part for part in parent)
+    # Keys of an object inside a list (a shot's) are proposed only there; the others anywhere
+    # (a key put one level off).
     candidates = [
         (place, name)
-        for place, names in KEYS_AT.items()
+        for place, names in contract.objects()
         for name in names
-        if place == where or place != "shot"
+        if not name.startswith("$") and (place == where or "*" not in place)
     ]
     candidates.sort(key=lambda pair: pair[0] != where)  # the same object first
     exact = [pair for pair in candidates if pair[1] == normal]
@@ -48,12 +47,12 @@ def suggest_key(key: str, where: str) -> str | None:
     return None
 
 
-def _name_at(place: str, name: str, where: str) -> str:
+def _name_at(place: Place, name: str, where: Place) -> str:
     if place == where:
         return name
-    if place == "top":
+    if not place:
         return f"{name} at the top level"
-    return f"extra_body.{name}" if place == "extra_body" else name
+    return f"{field(place)}.{name}"
 
 
 def closest(word: str, choices: tuple[str, ...] | list[str], cutoff: float = 0.5) -> str | None:

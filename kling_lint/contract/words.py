@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import SHOWN_CHARACTERS, Path, brief
-from ..redact import redact
 
 TYPE_WORDS = {
     "string": "a string",
@@ -59,7 +58,7 @@ def show(value: Any) -> str:
     if isinstance(value, (int, float)):
         return brief(repr(value))
     if isinstance(value, str):
-        text = brief(redact(value))
+        text = brief(value)  # masks, then shortens
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
     if isinstance(value, list):
         return f"a list of {len(value)}"
@@ -71,3 +70,16 @@ def show(value: Any) -> str:
 def expected_types(names: str | list[str]) -> str:
     names = [names] if isinstance(names, str) else names
     return " or ".join(TYPE_WORDS.get(name, name) for name in names)
+
+
+def number(value: Any) -> str:
+    """A schema value as words show it: 1.0 as 1, a string as it is."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def one_of(values: tuple[Any, ...] | list[Any]) -> str:
+    """("a", "b", "c") -> "a, b or c"."""
+    names = [number(value) for value in values]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .. import rule_ids
 from ..findings import Path, Problem, brief
 from .document import MAX_DEPTH, Positions, Span, too_deep_message
 
@@ -79,8 +80,8 @@ class _Open:
         self.value = value
         self.path = path
         self.start = start
-        self.key: str | None = None
-        self.key_region: tuple[int, int] | None = None
+        self.key: Any = None  # a str once the scanner has read the key
+        self.key_region: Any = None  # (start, end) of that key
 
 
 def scan(text: str, base: int = 0) -> tuple[Any, dict[Path, tuple[Any, tuple[int, int]]], list[tuple[Path, tuple[int, int]]]]:
@@ -159,7 +160,7 @@ def scan(text: str, base: int = 0) -> tuple[Any, dict[Path, tuple[Any, tuple[int
 
 
 def _skip(text: str, pos: int) -> int:
-    return _WHITESPACE.match(text, pos).end()
+    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # "*": it always matches
 
 
 def _read_key(text: str, pos: int, frame: _Open, base: int) -> int:
@@ -175,7 +176,7 @@ def _read_key(text: str, pos: int, frame: _Open, base: int) -> int:
 
 def _read_string(text: str, pos: int, base: int) -> tuple[str, int]:
     try:
-        return json.decoder.scanstring(text, pos + 1, True)
+        return json.decoder.scanstring(text, pos + 1, True)  # type: ignore[attr-defined]  # not in typeshed
     except json.JSONDecodeError as error:
         raise JsonError(error.msg.lower(), base + error.pos) from None
 
@@ -207,7 +208,7 @@ def duplicate_problems(duplicates: list[tuple[Path, tuple[int, int]]], index: An
         end_line, end_column = index.position(end)
         problems.append(
             Problem(
-                "duplicate-key",
+                rule_ids.DUPLICATE_KEY,
                 path,
                 f"the key {brief(str(path[-1]))!r} appears twice here; JSON readers keep only the last value",
                 "remove one of the two entries",

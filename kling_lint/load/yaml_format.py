@@ -13,8 +13,9 @@ import re
 from functools import cached_property
 from typing import Any
 
+from .. import rule_ids
 from ..findings import Path, Problem, brief
-from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Positions, Span, too_deep_message
+from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Span, too_deep_message
 from .text import LineIndex
 
 _CORE = "tag:yaml.org,2002:"
@@ -202,7 +203,7 @@ def _scalar_value(event: Any) -> Any:
     if kind == "str":
         return text
     value = resolve_plain(text)
-    wanted = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
+    wanted: Any = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
     if wanted is None:
         raise _Invalid(f"the YAML tag {_short_tag(tag)} is not allowed: a request holds plain data")
     if not isinstance(value, wanted) or (kind != "bool" and isinstance(value, bool)):
@@ -273,7 +274,7 @@ class _Document:
     def __init__(self, with_positions: bool) -> None:
         self.value: Any = None
         self.problems: list[Problem] = []
-        self.positions: Positions | None = {} if with_positions else None
+        self.positions: Any = {} if with_positions else None  # a dict[Path, Span] when with_positions
         self.anchors: dict[str, tuple[Any, int, int]] = {}  # value, size, characters
         self.size = 0
         self.aliased_characters = 0
@@ -405,7 +406,7 @@ class _Builder:
         path = parent.next_path() + ((event.value,) if at_key else ()) if parent else ()
         self.doc.problems.append(
             Problem(
-                "yaml11-ambiguous",
+                rule_ids.YAML11_AMBIGUOUS,
                 path,
                 message,
                 hint or f'quote it ("{brief(event.value)}") so that every YAML reader sees the same value',
@@ -468,12 +469,12 @@ class _Builder:
         key = parent.key
         if type(key) is not str:
             name = _key_name(key)
-            self.key_problem("type-mismatch", parent.path + (name,), key_marks,
+            self.key_problem(rule_ids.TYPE_MISMATCH, parent.path + (name,), key_marks,
                              f"the key {name} is not a string; request keys are strings",
                              "quote the key, or remove the entry")
             return False
         if key in parent.value:
-            self.key_problem("duplicate-key", parent.path + (key,), key_marks,
+            self.key_problem(rule_ids.DUPLICATE_KEY, parent.path + (key,), key_marks,
                              f"the key {brief(key)!r} appears twice here; only the last value would be sent",
                              "remove one of the two entries")
         parent.value[key] = value

@@ -1,0 +1,216 @@
+"""The ``curl`` and ``dry-run`` commands without their command lines: paths in, commands or a
+dry run out, an exit status back.
+
+Both read files as ``check`` does (files.discover and files.read: the same refusals, the same
+messages, exit 2 for a file that cannot be read) and find what ``check`` finds (engine), but
+keep each request of a file apart, with the line it starts on, so that a command or a dry run
+can be given per request. Findings print through the text reporter, as ``check`` prints them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import namedtuple
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from .findings import Finding, Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class Entry(namedtuple("Entry", "index line request readable findings")):
+    """One request of a file: its 1-based ``index`` there, the line it starts on, its findings.
+
+    ``index`` (int)
+    ``line`` (int)
+    ``request`` (Any)
+    ``readable`` (bool): False for a request the file could not give (a JSONL line that is not JSON)
+    ``findings`` (list[Finding])
+    """
+
+    __slots__ = ()
+
+    @property
+    def has_errors(self) -> bool:
+        return not self.readable or any(f.severity is Severity.ERROR for f in self.findings)
+
+
+class FileRequests(namedtuple("FileRequests", "name entries findings readable", defaults=(True,))):
+    """The requests of one file, or (``findings``) why the file gave none.
+
+    ``name`` (str)
+    ``entries`` (list[Entry])
+    ``findings`` (list[Finding])
+    ``readable`` (bool)
+    """
+
+    __slots__ = ()
+
+
+def requests_in(paths: Sequence[str], max_bytes: int, lint: bool = True) -> Iterator[FileRequests]:
+    """Each file named by ``paths`` (directories searched), read and split into its requests.
+
+    ``lint=False`` skips the check (``curl --no-check``); a file that cannot be read or parsed
+    is still reported.
+    """
+    from .engine import unreadable
+    from .files import Unreadable, discover, read
+
+    for item in discover(list(paths)):
+        if isinstance(item, Unreadable):
+            yield FileRequests(item.name, [], [unreadable(item.name, str(item))], readable=False)
+            continue
+        try:
+            data = read(item, max_bytes)
+        except Unreadable as error:
+            yield FileRequests(item.name, [], [unreadable(item.name, str(error))], readable=False)
+            continue
+        try:
+            yield _split(item.name, data, lint)
+        except Exception as error:  # noqa: BLE001 - a bug of ours must not stop the other files
+            reason = f"kling-lint failed on this file ({type(error).__name__}: {error}); please report it"
+            yield FileRequests(item.name, [], [unreadable(item.name, reason)], readable=False)
+
+
+def _split(name: str, data: bytes, lint: bool) -> FileRequests:
+    from .engine import lint_loaded
+    from .load import LoadedFile, format_of, load
+
+    loaded = load(data, format_of(name, data))
+    if loaded.failure is not None:
+        return FileRequests(name, [], lint_loaded(loaded, name))
+    entries = []
+    for index, document in enumerate(loaded.documents, start=1):
+        alone = LoadedFile(loaded.text, [document])
+        findings = lint_loaded(alone, name) if lint or not document.checkable else []
+        entries.append(Entry(index, _start_line(document, findings), document.value, document.checkable, findings))
+    return FileRequests(name, entries, [])
+
+
+def _start_line(document: Any, findings: list[Finding]) -> int:
+    span = document.positions().get(()) if document.checkable else None
+    if span is not None:
+        return span.value[0]
+    return findings[0].line or 1 if findings else 1
+
+
+def _status(file: FileRequests) -> int:
+    """``check``'s exit status for one file: 2 unreadable, 1 errors, else 0."""
+    if not file.readable:
+        return EXIT_UNREADABLE
+    errors = any(f.severity is Severity.ERROR for f in file.findings) or any(e.has_errors for e in file.entries)
+    return EXIT_FINDINGS if errors else EXIT_CLEAN
+
+
+def run_curl(paths: Sequence[str], base_url: str | None = None, pretty: bool = False, markdown: bool = False,
+             check: bool = True, max_bytes: int | None = None, color: str = "auto") -> int:
+    """Print a curl command for each valid request of ``paths``; findings go to standard error.
+
+    0: every request got its command; 1: a request has errors (it gets no command, unless
+    ``check`` is False); 2: a file could not be read.
+    """
+    return _guarded(lambda out: _curl(paths, base_url, pretty, markdown, check, max_bytes, color, out))
+
+
+def _curl(paths: Sequence[str], base_url: str | None, pretty: bool, markdown: bool, check: bool,
+          max_bytes: int | None, color: str, out: TextIO) -> int:
+    from .curl import command, comment, one_line
+    from .curl import markdown as in_markdown
+    from .dryrun import mode_of
+    from .run import DEFAULT_MAX_BYTES, _use_color
+
+    def make_reporter() -> Any:
+        from .report import reporter
+
+        return reporter("text", sys.stderr, _use_color(color, sys.stderr))
+
+    report = _LazyReporter(make_reporter)
+    status = EXIT_CLEAN
+    written = 0
+    for file in requests_in(paths, max_bytes or DEFAULT_MAX_BYTES, lint=check):
+        report.file(file.name, file.findings)
+        status = max(status, _status(file._replace(entries=[])))  # the entries are counted below
+        for entry in file.entries:
+            report.file(file.name, entry.findings)
+            if not entry.readable or (check and entry.has_errors):
+                status = max(status, EXIT_FINDINGS)
+                continue
+            try:
+                text = command(entry.request, base_url, pretty)
+            except ValueError as error:  # NaN or Infinity (YAML's .nan): JSON cannot say it
+                print(f"{one_line(file.name)}:{entry.line}: cannot be sent as JSON: {error}", file=sys.stderr)
+                status = max(status, EXIT_FINDINGS)
+                continue
+            mode = mode_of(entry.request)
+            block = in_markdown(file.name, entry.line, mode, text) if markdown else f"{comment(file.name, entry.line, mode)}\n{text}"
+            out.write(("\n" if written else "") + block + "\n")
+            written += 1
+    out.flush()
+    return status
+
+
+class _LazyReporter:
+    """The text reporter, made at the first finding: a valid file never imports it."""
+
+    def __init__(self, make: Any) -> None:
+        self.make = make
+        self.reporter: Any = None
+
+    def file(self, name: str, findings: list[Finding]) -> None:
+        if findings:
+            self.reporter = self.reporter or self.make()
+            self.reporter.file(name, findings)
+
+
+def run_dry_run(paths: Sequence[str], output_format: str = "text", with_curl: bool = True, prices: Any = None,
+                base_url: str | None = None, max_bytes: int | None = None, color: str = "auto") -> int:
+    """Print what each request of ``paths`` would make, then a summary; the exit status is ``check``'s.
+
+    ``prices`` is a prices.PriceTable (or None: no cost is estimated).
+    """
+    return _guarded(lambda out: _dry_run(paths, output_format, with_curl, prices, base_url, max_bytes, color, out))
+
+
+def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: Any, base_url: str | None,
+             max_bytes: int | None, color: str, out: TextIO) -> int:
+    from .curl import command, masked
+    from .dryrun import plan, totals
+    from .dryrun_report import Planned, renderer
+    from .run import DEFAULT_MAX_BYTES, _use_color
+
+    render = renderer(output_format, out, _use_color(color, out) if output_format == "text" else False)
+    status = EXIT_CLEAN
+    counted: list[tuple[Any, bool]] = []  # (plan, has errors): what the summary needs, no more
+    for file in requests_in(paths, max_bytes or DEFAULT_MAX_BYTES):
+        status = max(status, _status(file))
+        render.file_findings(file.name, file.findings)
+        for entry in file.entries:
+            text = None
+            if with_curl and not entry.has_errors:
+                try:
+                    text = command(entry.request, base_url)
+                except ValueError:  # NaN or Infinity: not JSON, and an error already
+                    text = None
+            item = Planned(file.name, entry, plan(masked(entry.request)) if entry.readable else None, text)
+            counted.append((item.plan, entry.has_errors))
+            render.request(item)
+    render.finish(totals(counted, prices))
+    out.flush()
+    return status
+
+
+def _guarded(body: Any) -> int:
+    """Run a command writing to standard output, as ``check`` does: quiet on a closed pipe, one
+    line on Ctrl-C."""
+    from .run import _silence
+
+    out = sys.stdout
+    try:
+        return body(out)
+    except BrokenPipeError:
+        _silence(out)
+        return EXIT_FINDINGS
+    except KeyboardInterrupt:
+        print("kling-lint: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
