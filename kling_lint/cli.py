@@ -116,7 +116,10 @@ def curl(paths: tuple[str, ...], base_url: str | None, pretty: bool, markdown: b
 @click.option("--base-url", help='The gateway\'s base URL in the curl commands (default: "$KLING_BASE_URL").')
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
-def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None, no_curl: bool, base_url: str | None, max_bytes: int, color: str) -> None:
+@_fetch_images
+@_fetch_timeout
+def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None, no_curl: bool, base_url: str | None, max_bytes: int, color: str,
+            fetch_images: bool, fetch_timeout: float) -> None:
     """What each request would send and make, and the whole run's seconds (and cost, with --prices).
 
     Exit status: as check's.
@@ -128,7 +131,7 @@ def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None,
         prices = load_prices(prices_path) if prices_path else None
     except PriceError as error:
         raise click.BadParameter(str(error), param_hint="'--prices'") from None
-    sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color))
+    sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color, fetch_images, fetch_timeout))
 
 
 @main.command()

@@ -42,7 +42,7 @@ ALLOWED = {
     "dryrun": {"contract", "curl", "findings"},  # contract: the schema, read in contract_facts only
     "prices": {"dryrun"},  # dryrun: the schema's model list
     "dryrun_report": {"curl", "dryrun", "findings", "report"},
-    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run"},
+    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "images", "load", "report", "run"},
     "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
     "guard": {"engine", "findings"},
     "gateway": set(),
