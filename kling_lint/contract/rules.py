@@ -74,6 +74,14 @@ INTERNAL_DOC = """kling-lint's compiled schema check and its explanation disagre
 A bug of kling-lint's own: the request is not let through in silence. Please report it, with
 the request."""
 
+UNUSED_SUPPRESSION_DOC = """A `# kling-lint: disable=…` comment that silences nothing.
+
+The rule it names has no finding on that line (for disable-file, in the file), the id names no
+rule, the rule cannot be silenced in the file (secret-in-request: a token has to leave the
+file; syntax, unreadable: the file was not checked), or the comment is not one of the two forms.
+As with ruff's RUF100: a stale suppression would hide the next real problem on its line.
+Remove the id from the comment."""
+
 TOO_MANY_FINDINGS_DOC = """A file has more findings than --max-findings allows; the rest are counted, not shown.
 
 The last finding of such a file says how many more there were, how many of them errors, and
@@ -498,4 +506,5 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule(ids.IMAGE_UNREACHABLE, ERROR, None, "fetch", image_rules.UNREACHABLE_DOC),
     Rule(ids.IMAGE_CONTENT_TYPE, ERROR, None, "fetch", image_rules.CONTENT_TYPE_DOC),
     Rule(ids.INTERNAL_CONSISTENCY, ERROR, None, "internal", INTERNAL_DOC),
+    Rule(ids.UNUSED_SUPPRESSION, WARNING, None, "reader", UNUSED_SUPPRESSION_DOC),
 )
