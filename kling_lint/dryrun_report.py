@@ -20,13 +20,15 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
 
-class Planned(namedtuple("Planned", "file entry plan curl")):
+class Planned(namedtuple("Planned", "file entry plan curl images", defaults=(None,))):
     """One request of the run: its file, its entry (preview.Entry), its plan and its command.
 
     ``file`` (str)
     ``entry`` (Any)
     ``plan`` (Plan | None): None for a request the file could not give
     ``curl`` (str | None): None: left out (--no-curl) or not made (the request has errors)
+    ``images`` (dict[str, images.ImageInfo] | None): "start_frame" / "end_frame" -> what is known
+    of the frame's image (base64 data: always; a URL: with --fetch-images)
     """
 
     __slots__ = ()
@@ -59,7 +61,7 @@ class TextRenderer:
         write = self.stream.write
         write(self.findings.paint(f"{one_line(item.file)}:{entry.line}", "bold") + f" (request {entry.index})\n")
         if plan is not None:
-            for label, value in _rows(plan):
+            for label, value in _rows(plan, item.images or {}):
                 write(f"  {label:<14}{value}\n")
             write("  body (what the gateway works from; # default: filled in from the schema)\n")
             write("".join(f"    {line}\n" for line in _body_lines(plan.body, plan.defaults)))
@@ -165,7 +167,7 @@ def _tally_text(tally: Any) -> str:
     return line + (" (stopped at the problem above)" if tally.problem else "")
 
 
-def _rows(plan: Plan) -> list[tuple[str, str]]:
+def _rows(plan: Plan, images: dict[str, Any]) -> list[tuple[str, str]]:
     rows = [("mode", plan.mode or "none: not a request object")]
     if plan.mode is None:
         return rows
@@ -174,8 +176,8 @@ def _rows(plan: Plan) -> list[tuple[str, str]]:
     rows.append(("seconds", seconds + (" (default)" if "duration" in plan.defaults else "")))
     aspect = plan.aspect_ratio if plan.aspect_ratio is not None else "unknown"
     rows.append(("aspect ratio", one_line(aspect) + (" (default)" if "aspect_ratio" in plan.defaults else "")))
-    rows.append(("start frame", _frame(plan.start_frame)))
-    rows.append(("end frame", _frame(plan.end_frame)))
+    rows.append(("start frame", _frame(plan.start_frame, images.get("start_frame"))))
+    rows.append(("end frame", _frame(plan.end_frame, images.get("end_frame"))))
     rows.append(("elements", ", ".join(one_line(json_text(i)) for i in plan.element_ids) or "none"))
     for shot in plan.shots:
         start = "?" if shot.start is None else str(shot.start)
@@ -194,12 +196,12 @@ def _model(plan: Plan) -> str:
     return f"{plan.model}: {plan.tier} tier, {'with sound' if plan.sound else 'silent'}"
 
 
-def _frame(image: str | None) -> str:
+def _frame(image: str | None, info: Any = None) -> str:
+    """The frame's URL or "image data", and what its image is when known: "(PNG, 1280x720 px, 40 KB)"."""
     if image is None:
         return "none"
-    if "://" in image[:12]:
-        return one_line(image)
-    return f"image data, {len(image):,} characters"
+    shown = one_line(image) if "://" in image[:12] else f"image data, {len(image):,} characters"
+    return shown if info is None else f"{shown} ({info.shown})"
 
 
 def _body_lines(body: Any, defaults: list[str]) -> list[str]:
@@ -260,6 +262,8 @@ class JsonRenderer:
                 mode=plan.mode, model=plan.model, tier=plan.tier, sound=plan.sound, seconds=plan.seconds,
                 aspect_ratio=plan.aspect_ratio, start_frame=plan.start_frame, end_frame=plan.end_frame,
                 element_ids=plan.element_ids,
+                start_frame_image=_image((item.images or {}).get("start_frame")),
+                end_frame_image=_image((item.images or {}).get("end_frame")),
                 shots=[shot._asdict() for shot in plan.shots],
                 body=_finite(plan.body), defaults=plan.defaults,
             )
@@ -310,6 +314,13 @@ class JsonRenderer:
         if self.send is not None:
             summary["send"] = self.send
         self.stream.write(json_text({"requests": self.requests, "summary": summary}, 2) + "\n")
+
+
+def _image(info: Any) -> dict[str, Any] | None:
+    """A frame's image as JSON: null when not known (a URL without --fetch-images, or unreadable)."""
+    if info is None:
+        return None
+    return {"format": info.format, "bytes": info.size, "width": info.width, "height": info.height, "complete": info.complete}
 
 
 def _diagnostics(findings: list[Finding]) -> list[dict[str, object]]:

@@ -53,7 +53,7 @@ EXPECTED = {
 LINES = {"batch.yaml": [2, 7, 15], "batch.jsonl": [1, 2, 3]}
 
 REQUEST_KEYS = {"file", "line", "index", "mode", "model", "tier", "sound", "seconds", "aspect_ratio", "start_frame",
-                "end_frame", "element_ids", "shots", "body", "defaults", "findings", "curl"}
+                "end_frame", "start_frame_image", "end_frame_image", "element_ids", "shots", "body", "defaults", "findings", "curl"}
 DIAGNOSTIC_KEYS = {"file", "line", "column", "end_line", "end_column", "rule", "severity", "message", "hint", "json_path"}
 
 
