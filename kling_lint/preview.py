@@ -225,10 +225,10 @@ def _guarded(body: Any) -> int:
     have had); standard output closed or failing is one line on standard error and exit 2; a
     character the output's encoding cannot show is written as an escape; Ctrl-C is one line and 130.
     """
-    from .run import WriteFailed, _destination, say
+    from .run import WriteFailed, _destination, interruptible, say
 
     try:
-        with _destination(None) as out:
+        with interruptible(), _destination(None) as out:
             return body(out)
     except WriteFailed as failure:
         say(f"cannot write the report: {failure}")

@@ -29,6 +29,21 @@ STDIN = "-"
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+# How many commands are running in this process: while one is, Ctrl-C is a KeyboardInterrupt that
+# the command turns into one line and exit 130 (entry._on_interrupt reads this).
+RUNNING: list[bool] = []
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """The span in which a command handles Ctrl-C itself."""
+    RUNNING.append(True)
+    try:
+        yield
+    finally:
+        RUNNING.pop()
+
+
 class WriteFailed(Exception):
     """The report could not be written; the message says where and why."""
 
@@ -57,7 +72,7 @@ def run_check(
         return EXIT_UNREADABLE
     options = _Options(output_format, strict, max_bytes, color, jobs, quiet, statistics, stdin_filename, exit_zero, max_findings)
     try:
-        with _destination(output_file) as out:
+        with interruptible(), _destination(output_file) as out:
             return _check(paths, options, out)
     except WriteFailed as failure:
         say(f"cannot write the report: {failure}")
