@@ -193,9 +193,8 @@ def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: 
     from .curl import command, masked
     from .dryrun import plan, totals
     from .dryrun_report import Planned, renderer
-    from .run import DEFAULT_MAX_BYTES, _use_color
-
     from .report.json_format import shows_unicode
+    from .run import DEFAULT_MAX_BYTES, _use_color
 
     ascii_only = not shows_unicode(out)  # a curl body must stay JSON: \u escapes, never Python's \U
     render = renderer(output_format, out, _use_color(color, getattr(out, "stream", out)) if output_format == "text" else False)

@@ -224,6 +224,8 @@ def _use_color(choice: str, stream: object) -> bool:
 
 def say(message: str) -> None:
     """One line on standard error, if there is one to write to."""
+    if sys.stderr is None:  # closed at start-up; print(file=None) would write to standard output
+        return
     try:
         print(f"kling-lint: {message}", file=sys.stderr)
     except (AttributeError, OSError, ValueError):  # stderr closed too: the exit status says it
