@@ -57,14 +57,15 @@ def masked(value: Any) -> Any:
     return value
 
 
-def json_text(value: Any, indent: int | None = None, allow_nan: bool = False) -> str:
+def json_text(value: Any, indent: int | None = None, allow_nan: bool = False, ascii_only: bool = False) -> str:
     """JSON for a terminal: parses to ``value``; invisible and control characters escaped.
 
     The escaped characters can only occur inside JSON strings, so replacing them in the text is
     the same as escaping them in each string. NaN and Infinity are not JSON: ValueError, unless
-    ``allow_nan`` (for showing a body, never for sending one).
+    ``allow_nan`` (for showing a body, never for sending one). ``ascii_only`` writes every
+    non-ASCII character as a JSON escape, for an output whose encoding cannot show it.
     """
-    text = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=allow_nan)
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent, allow_nan=allow_nan)
     return _UNPRINTABLE.sub(_json_escape, text)
 
 
@@ -85,13 +86,14 @@ def url(base_url: str | None) -> str:
     return single_quoted(redact(base_url.rstrip("/")) + ENDPOINT)
 
 
-def command(request: Any, base_url: str | None = None, pretty: bool = False) -> str:
-    """A curl command (several lines, no trailing newline) that POSTs ``request`` as JSON."""
+def command(request: Any, base_url: str | None = None, pretty: bool = False, ascii_only: bool = False) -> str:
+    """A curl command (several lines, no trailing newline) that POSTs ``request`` as JSON
+    (``ascii_only``: non-ASCII characters as JSON escapes)."""
     body = sent_body(request)
     head = f"curl -X POST {url(base_url)} \\\n  {AUTHORIZATION} \\\n  {CONTENT_TYPE} \\\n  --data-binary "
     if not pretty:
-        return head + single_quoted(json_text(body))
-    text = json_text(body, indent=2).replace("!", "\\u0021")  # "!" occurs only inside strings
+        return head + single_quoted(json_text(body, ascii_only=ascii_only))
+    text = json_text(body, indent=2, ascii_only=ascii_only).replace("!", "\\u0021")  # "!" occurs only inside strings
     delimiter = _delimiter(text)
     return f"{head}@- <<'{delimiter}'\n{text}\n{delimiter}"
 

@@ -89,12 +89,12 @@ class TextRenderer:
             line = f"  {model:<{width}}  {seconds:>4} s"
             if totals.cost is not None:
                 amount = totals.cost.by_model[model]
-                line += f"  {_money(amount)} {totals.cost.currency}" if amount is not None else "  cost unknown: not in the price table"
+                line += f"  {_money(amount)} {one_line(totals.cost.currency)}" if amount is not None else "  cost unknown: not in the price table"
             write(line + "\n")
         if totals.cost is not None:
             unknown = [model for model, amount in totals.cost.by_model.items() if amount is None]
             partial = f" (without {', '.join(unknown)}, which the table does not price)" if unknown else ""
-            write(f"estimated cost: {_money(totals.cost.total)} {totals.cost.currency}{partial}; "
+            write(f"estimated cost: {_money(totals.cost.total)} {one_line(totals.cost.currency)}{partial}; "
                   f"an estimate from {one_line(totals.cost.source)}: prices differ by gateway and change\n")
 
     # ---- --send: each answer and each job's state as it comes, then what became of the run
@@ -313,7 +313,10 @@ class JsonRenderer:
             }
         if self.send is not None:
             summary["send"] = self.send
-        self.stream.write(json_text({"requests": self.requests, "summary": summary}, 2) + "\n")
+        from .report.json_format import shows_unicode
+
+        document = {"requests": self.requests, "summary": summary}
+        self.stream.write(json_text(document, 2, ascii_only=not shows_unicode(self.stream)) + "\n")
 
 
 def _image(info: Any) -> dict[str, Any] | None:

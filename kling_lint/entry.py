@@ -9,6 +9,7 @@ tests/test_entry.py holds the shortcut to click's reading of the same command li
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -28,6 +29,9 @@ def plain_check_paths(arguments: Sequence[str]) -> list[str] | None:
 
 
 def main() -> None:
+    # From here on Ctrl-C is one line and exit 130; before (Python's own start-up, importing this
+    # package) only Python could say otherwise.
+    signal.signal(signal.SIGINT, _on_interrupt)
     paths = plain_check_paths(sys.argv[1:])
     if paths is not None:
         from .run import run_check
@@ -36,3 +40,22 @@ def main() -> None:
     from .cli import main as click_main
 
     click_main(prog_name="kling-lint")
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: inside a running command (run.interruptible), a KeyboardInterrupt, which the
+    command ends with one line and 130; anywhere else (an import, click reading the options,
+    Python exiting), the same line and 130 at once: nothing has been written yet, or all of it.
+
+    No import here: the signal may land in the middle of one.
+    """
+    run = sys.modules.get("kling_lint.run")
+    if run is not None and getattr(run, "RUNNING", None):
+        raise KeyboardInterrupt
+    import os
+
+    try:
+        os.write(2, b"kling-lint: interrupted\n")
+    except OSError:  # standard error closed: the status says it
+        pass
+    os._exit(130)

@@ -137,14 +137,18 @@ def _curl(paths: Sequence[str], base_url: str | None, pretty: bool, markdown: bo
     from .curl import command, comment, one_line
     from .curl import markdown as in_markdown
     from .dryrun import mode_of
+    from .report.json_format import shows_unicode
     from .run import DEFAULT_MAX_BYTES, _use_color
+
+    errors = _error_stream()
 
     def make_reporter() -> Any:
         from .report import reporter
 
-        return reporter("text", sys.stderr, _use_color(color, sys.stderr))
+        return reporter("text", errors, _use_color(color, sys.stderr))
 
     report = _LazyReporter(make_reporter)
+    ascii_only = not shows_unicode(out)  # a body must stay JSON: \u escapes, never Python's \U
     status = EXIT_CLEAN
     written = 0
     for file in requests_in(paths, max_bytes or DEFAULT_MAX_BYTES, lint=check):
@@ -156,9 +160,9 @@ def _curl(paths: Sequence[str], base_url: str | None, pretty: bool, markdown: bo
                 status = max(status, EXIT_FINDINGS)
                 continue
             try:
-                text = command(entry.request, base_url, pretty)
+                text = command(entry.request, base_url, pretty, ascii_only=ascii_only)
             except ValueError as error:  # NaN or Infinity (YAML's .nan): JSON cannot say it
-                print(f"{one_line(file.name)}:{entry.line}: cannot be sent as JSON: {error}", file=sys.stderr)
+                errors.write(f"{one_line(file.name)}:{entry.line}: cannot be sent as JSON: {error}\n")
                 status = max(status, EXIT_FINDINGS)
                 continue
             mode = mode_of(entry.request)
@@ -167,6 +171,18 @@ def _curl(paths: Sequence[str], base_url: str | None, pretty: bool, markdown: bo
             written += 1
     out.flush()
     return status
+
+
+def _error_stream() -> TextIO:
+    """Standard error as ``curl`` writes findings to it: through run's guarded stream, so that a
+    closed or failing standard error is exit 2, never a traceback."""
+    from typing import cast
+
+    from .run import WriteFailed, _Guarded
+
+    if sys.stderr is None:  # Python found file descriptor 2 closed at start-up
+        raise WriteFailed("standard error is closed")
+    return cast(TextIO, _Guarded(sys.stderr, "standard error"))
 
 
 class _LazyReporter:
@@ -207,9 +223,11 @@ def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: 
     from .curl import command, masked
     from .dryrun import plan, totals
     from .dryrun_report import Planned, renderer
+    from .report.json_format import shows_unicode
     from .run import DEFAULT_MAX_BYTES, _use_color
 
-    render = renderer(output_format, out, _use_color(color, out) if output_format == "text" else False)
+    ascii_only = not shows_unicode(out)  # a curl body must stay JSON: \u escapes, never Python's \U
+    render = renderer(output_format, out, _use_color(color, getattr(out, "stream", out)) if output_format == "text" else False)
     status = EXIT_CLEAN
     counted: list[tuple[Any, bool]] = []  # (plan, has errors): what the summary needs, no more
     outbound: list[tuple[str, int, int, Any]] = []  # (file, line, index, request) of each request without errors
@@ -220,7 +238,7 @@ def _dry_run(paths: Sequence[str], output_format: str, with_curl: bool, prices: 
             text = None
             if with_curl and not entry.has_errors:
                 try:
-                    text = command(entry.request, base_url)
+                    text = command(entry.request, base_url, ascii_only=ascii_only)
                 except ValueError:  # NaN or Infinity: not JSON, and an error already
                     text = None
             shown = plan(masked(entry.request)) if entry.readable else None
@@ -275,16 +293,19 @@ def frame_images(request: Any, fetcher: Any = None) -> dict[str, Any]:
 
 
 def _guarded(body: Any) -> int:
-    """Run a command writing to standard output, as ``check`` does: quiet on a closed pipe, one
-    line on Ctrl-C."""
-    from .run import _silence
+    """Run a command writing to standard output through ``check``'s guarded stream (run.py): a
+    reader that leaves ends the output, not the run (the exit status is the one the run would
+    have had); standard output closed or failing is one line on standard error and exit 2; a
+    character the output's encoding cannot show is written as an escape; Ctrl-C is one line and 130.
+    """
+    from .run import WriteFailed, _destination, interruptible, say
 
-    out = sys.stdout
     try:
-        return body(out)
-    except BrokenPipeError:
-        _silence(out)
-        return EXIT_FINDINGS
+        with interruptible(), _destination(None) as out:
+            return body(out)
+    except WriteFailed as failure:
+        say(f"cannot write the report: {failure}")
+        return EXIT_UNREADABLE
     except KeyboardInterrupt:
-        print("kling-lint: interrupted", file=sys.stderr)
+        say("interrupted")
         return EXIT_INTERRUPTED

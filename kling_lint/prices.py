@@ -23,6 +23,11 @@ MAX_BYTES = 1024 * 1024  # a price table is a few lines
 class PriceError(ValueError):
     """A price table that cannot be used; the message says which file and why."""
 
+    def __init__(self, message: str) -> None:
+        from .curl import one_line
+
+        super().__init__(one_line(message))  # a key or value of the table may hold a token or a control character
+
 
 class PriceTable(namedtuple("PriceTable", "currency per_second source")):
     """A price table, read and checked.
@@ -58,18 +63,20 @@ def price_table(mapping: Any, source: str) -> PriceTable:
         per_second[key] = Decimal(repr(value)) if type(value) is float else Decimal(value)
     if not per_second:
         raise PriceError(f"{source}: no model has a price (add lines such as {models[0]} = 0.084)")
-    return PriceTable(currency.strip(), per_second, source)
+    from .redact import redact
+
+    return PriceTable(redact(currency.strip()), per_second, source)  # printed in every summary: a token never
 
 
 def load_prices(path: str) -> PriceTable:
     """The price table in the TOML or JSON file at ``path`` (JSON when it starts with "{")."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise PriceError(f"{path}: {(error.strerror or str(error)).lower()}") from None
-    if len(data) > MAX_BYTES:
-        raise PriceError(f"{path}: larger than {MAX_BYTES:,} bytes; a price table is a few lines")
+    from .files import Source, Unreadable, read
+
+    try:  # read as request files are: a FIFO or device is refused unopened (open() would wait for a writer)
+        data = read(Source(path, path), MAX_BYTES)
+    except Unreadable as error:
+        reason = str(error).replace(" (raise it with --max-bytes)", "; a price table is a few lines")  # not a request's limit
+        raise PriceError(f"{path}: {reason}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

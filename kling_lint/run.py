@@ -34,6 +34,21 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BAD_CONFIGURATION = 2
 
 
+# How many commands are running in this process: while one is, Ctrl-C is a KeyboardInterrupt that
+# the command turns into one line and exit 130 (entry._on_interrupt reads this).
+RUNNING: list[bool] = []
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """The span in which a command handles Ctrl-C itself."""
+    RUNNING.append(True)
+    try:
+        yield
+    finally:
+        RUNNING.pop()
+
+
 class WriteFailed(Exception):
     """The report could not be written; the message says where and why."""
 
@@ -90,7 +105,7 @@ def run_check(
                        quiet, statistics, stdin_filename, exit_zero, max_findings)
     options.fetcher = fetcher(fetch_timeout) if fetch_images else None
     try:
-        with _destination(output_file) as out:
+        with interruptible(), _destination(output_file) as out:
             return _check(paths, options, out, settings)
     except WriteFailed as failure:
         say(f"cannot write the report: {failure}")
@@ -253,6 +268,8 @@ def _use_color(choice: str, stream: object) -> bool:
 
 def say(message: str) -> None:
     """One line on standard error, if there is one to write to."""
+    if sys.stderr is None:  # closed at start-up; print(file=None) would write to standard output
+        return
     try:
         print(f"kling-lint: {message}", file=sys.stderr)
     except (AttributeError, OSError, ValueError):  # stderr closed too: the exit status says it

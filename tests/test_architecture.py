@@ -45,7 +45,7 @@ ALLOWED = {
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
     "dryrun": {"contract", "curl", "findings"},  # contract: the schema, read in contract_facts only
-    "prices": {"dryrun"},  # dryrun: the schema's model list
+    "prices": {"dryrun", "files", "curl", "redact"},  # dryrun: the schema's model list; files: read as request files are; curl, redact: masked messages
     "dryrun_report": {"curl", "dryrun", "findings", "report"},
     "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "images", "load", "report", "run", "send"},
     "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records

@@ -49,5 +49,10 @@ def diagnostic(finding: Finding) -> dict[str, object]:
 def dumps(document: object, stream: TextIO) -> str:
     """``document`` as indented JSON for ``stream``: characters as they are where the stream's
     encoding is Unicode, else as JSON escapes (which any reader decodes to the same text)."""
+    return json.dumps(document, ensure_ascii=not shows_unicode(stream), indent=2)
+
+
+def shows_unicode(stream: object) -> bool:
+    """Whether ``stream``'s encoding can show any character (UTF-8, UTF-16, ...)."""
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
-    return json.dumps(document, ensure_ascii=not encoding.startswith("utf"), indent=2)
+    return encoding.startswith("utf")

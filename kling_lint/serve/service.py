@@ -56,8 +56,11 @@ class Answer(NamedTuple):
 
 def refusal(status: int, message: str, code: str, param: str | None = None, findings: list[dict[str, object]] | None = None,
             headers: tuple[tuple[str, str], ...] = (), rules: tuple[str, ...] = (), close: bool = False) -> Answer:
-    """An answer in the gateway's error shape."""
-    document: dict[str, Any] = {"error": {"message": message, "type": "invalid_request_error", "param": param, "code": code}}
+    """An answer in the gateway's error shape; the message masked, since it may echo what the
+    client sent (a path, a method, a content type) and a token never appears in output."""
+    from ..redact import redact
+
+    document: dict[str, Any] = {"error": {"message": redact(message), "type": "invalid_request_error", "param": param, "code": code}}
     if findings is not None:
         document["findings"] = findings
     return Answer(status, _json(document), headers=headers, rules=rules, close=close)
