@@ -51,10 +51,22 @@ def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: i
 @main.command()
 @click.argument("rule_id", required=False)
 @click.option("--markdown", is_flag=True, help="Print the list as a Markdown table (the README's).")
-def rules(rule_id: str | None, markdown: bool) -> None:
-    """List the rules, or explain one."""
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="json: every part of the documentation, for tools.")
+def rules(rule_id: str | None, markdown: bool, output_format: str) -> None:
+    """List the rules, or explain one: what it finds, why it matters, an example, how to switch it off."""
     from .contract import RULES
 
+    if rule_id is not None and rule_id not in RULES:
+        raise click.BadParameter(f"no rule {rule_id!r}; `kling-lint rules` lists them", param_hint="RULE_ID")
+    if output_format == "json":
+        import json
+
+        from .rule_docs import as_json, document
+
+        found = [as_json(document(RULES[rule_id]))] if rule_id else [as_json(document(rule)) for rule in RULES.values()]
+        click.echo(json.dumps(found[0] if rule_id else found, indent=2, ensure_ascii=False))
+        return
     if rule_id is None:
         if markdown:
             click.echo("| rule | severity | what it finds |\n|---|---|---|")
@@ -64,13 +76,19 @@ def rules(rule_id: str | None, markdown: bool) -> None:
             else:
                 click.echo(f"{rule.id:26} {rule.severity.value:8} {rule.summary}")
         return
-    if rule_id not in RULES:
-        raise click.BadParameter(f"no rule {rule_id!r}; `kling-lint rules` lists them", param_hint="RULE_ID")
-    rule = RULES[rule_id]
-    click.echo(f"{rule.id} ({rule.severity.value})\n\n{rule.summary}\n")
-    if rule.details:
-        click.echo(rule.details)
+    from .rule_docs import document, render_text
 
+    click.echo(render_text(document(RULES[rule_id])), nl=False)
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="json: every part of the documentation, for tools.")
+@click.pass_context
+def explain(ctx: click.Context, rule_id: str, output_format: str) -> None:
+    """Explain one rule (the same as `kling-lint rules RULE_ID`)."""
+    ctx.invoke(rules, rule_id=rule_id, markdown=False, output_format=output_format)
 
 
 @main.command()

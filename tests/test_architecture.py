@@ -33,7 +33,7 @@ ALLOWED = {
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
     "run": {"__init__", "api", "contract", "findings", "report"},  # __init__: the version, for SARIF
-    "cli": {"__init__", "run", "contract", "preview", "prices", "serve"},
+    "cli": {"__init__", "run", "contract", "preview", "prices", "serve", "rule_docs"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
@@ -44,6 +44,7 @@ ALLOWED = {
     "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
     "guard": {"engine", "findings"},
     "gateway": set(),
+    "rule_docs": {"contract", "examples", "redact", "rule_ids"},  # `rules ID`: the docstrings, and examples/ (data, installed as kling_lint.examples)
 }
 
 
