@@ -92,6 +92,29 @@ def explain(ctx: click.Context, rule_id: str, output_format: str) -> None:
 
 
 @main.command()
+@click.option("--path", "show_path", is_flag=True, help="Print where the schema file is installed, for editors and other validators.")
+@click.option("--openapi", is_flag=True, help="Print an OpenAPI 3.1 document of the endpoint (request body: this schema).")
+def schema(show_path: bool, openapi: bool) -> None:
+    """Print the JSON Schema of a request (draft 2020-12), as installed."""
+    from .contract.schema import schema_path
+
+    if show_path and openapi:
+        raise click.UsageError("--path and --openapi cannot be used together")
+    if show_path:
+        click.echo(schema_path())
+    elif openapi:
+        import json
+
+        from .contract import default_contract
+        from .openapi import document
+
+        click.echo(json.dumps(document(default_contract(), __version__), indent=2, ensure_ascii=False))
+    else:
+        with open(schema_path(), encoding="utf-8") as handle:
+            click.echo(handle.read(), nl=False)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--base-url", help='The gateway\'s base URL (default: "$KLING_BASE_URL" in the command).')
 @click.option("--pretty", is_flag=True, help="The body indented over several lines, in a quoted here-document.")

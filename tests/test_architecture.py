@@ -33,7 +33,7 @@ ALLOWED = {
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
     "run": {"__init__", "api", "contract", "findings", "report"},  # __init__: the version, for SARIF
-    "cli": {"__init__", "run", "contract", "preview", "prices", "serve", "rule_docs"},
+    "cli": {"__init__", "run", "contract", "preview", "prices", "serve", "rule_docs", "openapi"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
@@ -45,6 +45,7 @@ ALLOWED = {
     "guard": {"engine", "findings"},
     "gateway": set(),
     "rule_docs": {"contract", "examples", "redact", "rule_ids"},  # `rules ID`: the docstrings, and examples/ (data, installed as kling_lint.examples)
+    "openapi": {"contract", "rule_ids"},  # `schema --openapi`: the schema, and the rule ids of the error answers
 }
 
 
@@ -253,7 +254,7 @@ def test_command_constants_are_in_step_with_their_sources() -> None:
 def _violation_sites(schema: dict, root: dict, path: tuple = (), seen: frozenset = frozenset()):
     """Every (instance path, keyword, schema object) where the compiled schema can report."""
     for keyword, arg in schema.items():
-        if keyword in ("title", "description", "examples", "default", "$schema", "$defs", "$comment") or keyword.startswith("x-"):
+        if keyword in ("title", "description", "examples", "default", "$schema", "$id", "$defs", "$comment") or keyword.startswith("x-"):
             continue
         if keyword == "properties":
             for name, sub in arg.items():
