@@ -123,8 +123,9 @@ def stop(process: subprocess.Popen) -> None:
 # ---------------------------------------------------------------------------------------------
 
 def http_request(port: int, body: bytes) -> bytes:
+    # The document requires a bearer token, as the gateway does, and Prism enforces it (401 without).
     head = (f"POST /v1/video/generations HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-            f"Accept: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+            f"Authorization: Bearer bench-not-a-secret\r\nAccept: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
 
 
