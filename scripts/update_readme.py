@@ -24,6 +24,7 @@ SAMPLES = [
 ]
 CURL_SAMPLE = ["examples/batch.jsonl"]
 MARKDOWN_SAMPLE = ["--pretty", "--markdown", "examples/multi-prompt-image-to-video.yaml"]
+RULE_DOC_SAMPLE = "shot-durations-sum"
 DRY_RUN_SAMPLE = ["--prices", "examples/prices.toml", "examples/batch.yaml"]
 
 
@@ -40,6 +41,7 @@ def sections() -> dict[str, str]:
     output = _run("check", "--color", "never", *SAMPLES)
     return {
         "rules": _run("rules", "--markdown").strip(),
+        "rule-doc": f"```console\n$ kling-lint rules {RULE_DOC_SAMPLE}\n{_run('rules', RULE_DOC_SAMPLE).rstrip()}\n```",
         "output": f"```console\n$ kling-lint check {' '.join(SAMPLES)}\n{output.rstrip()}\n```",
         "curl": f"```console\n$ kling-lint curl {' '.join(CURL_SAMPLE)}\n{_stdout('curl', *CURL_SAMPLE)}\n```",
         "curl-markdown": f"````console\n$ kling-lint curl {' '.join(MARKDOWN_SAMPLE)}\n{_stdout('curl', *MARKDOWN_SAMPLE)}\n````",

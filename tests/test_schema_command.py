@@ -118,3 +118,19 @@ def test_the_documents_examples_fit_its_schemas(openapi: dict) -> None:
     _validator(openapi, "Job").validate(openapi["components"]["schemas"]["Job"]["example"])
     with pytest.raises(jsonschema.ValidationError):
         _validator(openapi, REQUEST).validate({**request, "duration": 99})
+
+
+def test_the_readmes_editor_lines_name_the_schema_and_pass_the_check() -> None:
+    import re
+
+    import kling_lint
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    yaml_block = next(block for block in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "yaml-language-server" in block)
+    json_block = next(block for block in re.findall(r"```json\n(.*?)```", readme, re.S) if '"$schema"' in block)
+    name = pathlib.Path(schema_path()).name
+    assert yaml_block.startswith(f"# yaml-language-server: $schema={name}\n")
+    assert json.loads(json_block)["$schema"] == name
+    assert kling_lint.lint_text(yaml_block, filename="teaser.kling.yaml") == []
+    assert kling_lint.lint_text(json_block, filename="teaser.kling.json") == []
+    assert json.loads(run("schema").output)["$id"] in readme
