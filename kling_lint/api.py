@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from .contract import Contract, default_contract
 from .engine import lint_bytes, lint_value, unreadable
-from .files import DEFAULT_MAX_BYTES, STDIN, STDIN_NAME, Source, Unreadable, discover, read
+from .files import DEFAULT_MAX_BYTES, STDIN, STDIN_NAME, Exclude, Source, Unreadable, discover, read
 from .findings import Finding
 
 
@@ -62,17 +62,18 @@ PARALLEL_FROM = 400
 
 def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = 1,
                contract: Contract | None = None, stdin_name: str | None = None,
-               max_findings: int | None = None) -> Iterator[FileResult]:
+               max_findings: int | None = None, exclude: Exclude | None = None) -> Iterator[FileResult]:
     """Check files and directories (searched for *.json, *.jsonl, *.yaml, *.yml), one result a file.
 
     Results come in the order of the arguments, as each file is done, each file once (at its
     first mention). One process by default; ``jobs`` asks for worker processes (forked, this one
     included): a number, or None for one a core once there are enough files to be worth it, as
     ``kling-lint check`` does. ``stdin_name`` is the name, and so the format, of what "-" reads;
-    ``max_findings`` caps the findings a file reports.
+    ``max_findings`` caps the findings a file reports; ``exclude(path, named)`` leaves files out
+    (a configuration's exclude).
     """
     contract = contract or default_contract()
-    discovered: Iterator[Source | Unreadable] = discover(list(arguments), stdin_name or STDIN_NAME)
+    discovered: Iterator[Source | Unreadable] = discover(list(arguments), stdin_name or STDIN_NAME, exclude)
     if max_findings is not None:
         discovered = (item._replace(max_findings=max_findings) if isinstance(item, Source) else item for item in discovered)
     if jobs == 1 or not hasattr(os, "fork"):

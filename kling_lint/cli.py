@@ -22,12 +22,15 @@ def main() -> None:
     """Check Kling v3 video-generation request files (JSON, JSONL, YAML) before you submit them."""
 
 
+_RULE_IDS = "RULE[,RULE]"
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True, help="Output format.")
-@click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
-@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
+@click.argument("paths", nargs=-1, metavar="PATHS...", type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default=None, help="Output format.  [default: text]")
+@click.option("--strict/--no-strict", default=None, help="Warnings fail the run too (exit 1).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, help=f"Refuse files larger than this.  [default: {DEFAULT_MAX_BYTES}]")
+@click.option("--color", type=click.Choice(COLOR_CHOICES), default=None, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).  [default: auto]")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that check files, this one included (default: one a core, from 400 files).")
 @click.option("--max-findings", type=click.IntRange(min=1), default=DEFAULT_MAX_FINDINGS, show_default=True, help="Findings shown a file; one more says how many were left out.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary line.")
@@ -35,17 +38,49 @@ def main() -> None:
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, allow_dash=False), default=None, help="Write the report to this file (whole or not at all) instead of standard output.")
 @click.option("--stdin-filename", metavar="NAME", default=None, help='The name of what "-" reads, as output shows it; its suffix sets the format (.jsonl: one request a line).')
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a file could not be read).")
-def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None,
-          max_findings: int, quiet: bool, statistics: bool, output_file: str | None, stdin_filename: str | None, exit_zero: bool) -> None:
+@click.option("--select", multiple=True, metavar=_RULE_IDS, help="Check these rules only (replaces the configuration's select).")
+@click.option("--extend-select", multiple=True, metavar=_RULE_IDS, help="Check these rules too.")
+@click.option("--ignore", multiple=True, metavar=_RULE_IDS, help="Do not check these rules.")
+@click.option("--force-exclude/--no-force-exclude", default=None, help="Apply the configuration's exclude to files named here too.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, help="Read this configuration file instead of looking for one.")
+@click.option("--isolated", is_flag=True, help="Read no configuration file.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings and where they came from, and check nothing.")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[str, ...], output_format: str | None, strict: bool | None, max_bytes: int | None,
+          color: str | None, jobs: int | None, max_findings: int, quiet: bool, statistics: bool, output_file: str | None,
+          stdin_filename: str | None, exit_zero: bool, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
+          force_exclude: bool | None, config_file: str | None, isolated: bool, show_settings: bool) -> None:
     """Check request files and directories; "-" reads standard input.
 
-    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read
-    or the report could not be written.
+    Settings come from the command line, then .kling-lint.toml or [tool.kling-lint] in
+    pyproject.toml (the nearest, from the current directory up), then the defaults.
+
+    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read,
+    the report could not be written or the configuration cannot be used.
     """
-    if statistics and output_format not in STATISTICS_FORMATS:
+    if not paths and not show_settings:
+        raise click.MissingParameter(ctx=ctx, param=ctx.command.params[0])
+    if statistics and output_format not in (None, *STATISTICS_FORMATS):
         raise click.BadOptionUsage("statistics", f"--statistics prints text or json, not {output_format}")
     sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs, quiet, statistics, output_file,
-                       stdin_filename, exit_zero, max_findings))
+                       stdin_filename, exit_zero, max_findings,
+                       select=_rule_ids(select), ignore=_rule_ids(ignore), extend_select=_rule_ids(extend_select),
+                       force_exclude=force_exclude, config_file=config_file, isolated=isolated, show_settings=show_settings))
+
+
+def _rule_ids(given: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``--select a,b --select c`` -> ("a", "b", "c"); None when the option is not given."""
+    if not given:
+        return None
+    return tuple(part.strip() for value in given for part in value.split(",") if part.strip())
+
+
+@main.command("config")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, help="Read this configuration file instead of looking for one.")
+@click.option("--isolated", is_flag=True, help="Read no configuration file.")
+def config_command(config_file: str | None, isolated: bool) -> None:
+    """Print the settings a check would use here, and the file they come from."""
+    sys.exit(run_check((), config_file=config_file, isolated=isolated, show_settings=True))
 
 
 @main.command()

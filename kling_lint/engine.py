@@ -28,8 +28,26 @@ def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: b
                contract: Contract | None = None, max_findings: int = DEFAULT_MAX_FINDINGS) -> list[Finding]:
     """Every finding for the file ``name`` whose content is ``data`` (``contract``: the packaged one
     by default; at most ``max_findings``, then one ``too-many-findings``)."""
-    loaded = load(data, fmt or format_of(name, data))
-    return lint_loaded(loaded, name, explain_always, contract, max_findings)
+    fmt = fmt or format_of(name, data)
+    loaded = load(data, fmt)
+    findings = lint_loaded(loaded, name, explain_always, contract, max_findings)
+    # Only a YAML file that says "kling-lint:" (suppress.MARKER) pays for reading its comments.
+    if fmt == "yaml" and loaded.failure is None and "kling-lint:" in loaded.text:
+        findings = _suppressed(findings, loaded.text, name, contract or default_contract())
+    return findings
+
+
+def _suppressed(findings: list[Finding], text: str, name: str, contract: Contract) -> list[Finding]:
+    """The findings the file's comments leave, and a warning for each comment that silences nothing."""
+    from .suppress import silence
+
+    kept, problems = silence(findings, text, contract.rules)
+    if not problems:
+        return kept
+    lines = _Lines(text)
+    kept.extend(_place(problem, {}, lines, name, contract) for problem in problems)
+    kept.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule))
+    return kept
 
 
 def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, contract: Contract | None = None,

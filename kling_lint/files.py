@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from .load import SUFFIXES
@@ -38,7 +38,12 @@ def printable(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def discover(arguments: list[str], stdin_name: str = STDIN_NAME) -> Iterator[Source | Unreadable]:
+# Whether a path is left out (the configuration's exclude): the path, and whether it was named
+# on the command line (True) or found by a directory walk (False).
+Exclude = Callable[[str, bool], bool]
+
+
+def discover(arguments: list[str], stdin_name: str = STDIN_NAME, exclude: Exclude | None = None) -> Iterator[Source | Unreadable]:
     """The request files named by ``arguments``: files as given, directories searched.
 
     Directories are walked without following links (no loops), skipping hidden folders; a
@@ -46,7 +51,8 @@ def discover(arguments: list[str], stdin_name: str = STDIN_NAME) -> Iterator[Sou
     yields Unreadable. Each file comes once, at its first mention: a path named twice, or named
     and also reached through a folder (before or after), and "-" named twice are not repeated.
     Paths are compared as written (made relative to the current folder and normalised), which
-    costs no system call; two links to one file are two files.
+    costs no system call; two links to one file are two files. What ``exclude`` leaves out is
+    skipped; a directory whose request files are all left out is not an error.
     """
     seen = _Seen()
     for argument in arguments:
@@ -54,12 +60,14 @@ def discover(arguments: list[str], stdin_name: str = STDIN_NAME) -> Iterator[Sou
             if not seen.stdin:
                 seen.stdin = True
                 yield Source(stdin_name, STDIN)
+        elif exclude is not None and exclude(argument, True):
+            continue
         elif os.path.isdir(argument):
             key = _normal(argument)
             if any(_walk_reaches(folder, key, is_folder=True) for folder in seen.folders):
                 continue
             found = False
-            for source in _walk(argument, seen):
+            for source in _walk(argument, seen, exclude):
                 found = True
                 if source is not _PRUNED:
                     yield source
@@ -130,7 +138,7 @@ def _is_request_file(name: str) -> bool:
     return not name.startswith(".") and dot > 0 and name[dot:].lower() in SUFFIXES
 
 
-def _walk(top: str, seen: _Seen) -> Iterator[Source | Unreadable]:
+def _walk(top: str, seen: _Seen, exclude: Exclude | None = None) -> Iterator[Source | Unreadable]:
     failures: list[OSError] = []
     for folder, subfolders, names in os.walk(top, onerror=failures.append):
         while failures:  # a folder that could not be listed (os.walk reports it before moving on)
@@ -142,10 +150,18 @@ def _walk(top: str, seen: _Seen) -> Iterator[Source | Unreadable]:
             if len(kept) < len(subfolders):
                 subfolders[:] = kept
                 yield _PRUNED
+        if exclude is not None:  # the configuration's exclude: a folder left out is not walked
+            kept = [d for d in subfolders if not exclude(os.path.join(folder, d), False)]
+            if len(kept) < len(subfolders):
+                subfolders[:] = kept
+                yield _PRUNED
         for name in sorted(names):
             if _is_request_file(name):
                 path = os.path.join(folder, name)
                 if seen.files and _normal(path) in seen.files:
+                    continue
+                if exclude is not None and exclude(path, False):
+                    yield _PRUNED
                     continue
                 yield Source(printable(path), path)
     for error in failures:

@@ -48,3 +48,6 @@ SECRET_IN_REQUEST = "secret-in-request"
 
 # kling-lint's own check on itself: the fast check and the explanation disagree.
 INTERNAL_CONSISTENCY = "internal-consistency"
+
+# About a YAML file's suppression comments (suppress.py): one that silences nothing.
+UNUSED_SUPPRESSION = "unused-suppression"

@@ -17,7 +17,10 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 FORMAT_NAMES = ("text", "json", "github", "sarif")  # kept in step with report.FORMATS by a test
 STATISTICS_FORMATS = ("text", "json")  # the formats --statistics can print
@@ -27,6 +30,7 @@ COLOR_CHOICES = ("auto", "always", "never")
 STDIN = "-"
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BAD_CONFIGURATION = 2
 
 
 class WriteFailed(Exception):
@@ -35,10 +39,10 @@ class WriteFailed(Exception):
 
 def run_check(
     paths: Sequence[str],
-    output_format: str = "text",
-    strict: bool = False,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    color: str = "auto",
+    output_format: str | None = None,
+    strict: bool | None = None,
+    max_bytes: int | None = None,
+    color: str | None = None,
     jobs: int | None = None,
     quiet: bool = False,
     statistics: bool = False,
@@ -46,19 +50,44 @@ def run_check(
     stdin_filename: str | None = None,
     exit_zero: bool = False,
     max_findings: int = DEFAULT_MAX_FINDINGS,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+    force_exclude: bool | None = None,
+    config_file: str | None = None,
+    isolated: bool = False,
+    show_settings: bool = False,
 ) -> int:
     """Check ``paths`` and print the report on standard output (or to ``output_file``); return the exit status.
 
     0: no errors (or ``exit_zero``); 1: errors (or warnings, with ``strict``); 2: a file could
-    not be read, or the report could not be written.
+    not be read, the report could not be written, or the configuration cannot be used. An
+    option left None takes its value from the configuration file (config.py), else its
+    default; ``show_settings`` prints the settings instead.
     """
     if list(paths).count(STDIN) > 1:
         say('standard input can be read only once: name "-" once')
         return EXIT_UNREADABLE
-    options = _Options(output_format, strict, max_bytes, color, jobs, quiet, statistics, stdin_filename, exit_zero, max_findings)
+    from .config import ConfigError, resolve
+
+    given = {"output_format": output_format, "strict": strict, "max_bytes": max_bytes, "color": color,
+             "jobs": jobs, "force_exclude": force_exclude}
+    try:
+        settings = resolve(given, select, ignore, extend_select, config_file, isolated)
+    except ConfigError as error:
+        say(f"error: {error}")
+        return EXIT_BAD_CONFIGURATION
+    if show_settings:
+        from .config_apply import describe
+
+        print(describe(settings))
+        return EXIT_CLEAN
+    chosen = settings.options
+    options = _Options(chosen["output_format"], chosen["strict"], chosen["max_bytes"], chosen["color"], chosen["jobs"],
+                       quiet, statistics, stdin_filename, exit_zero, max_findings)
     try:
         with _destination(output_file) as out:
-            return _check(paths, options, out)
+            return _check(paths, options, out, settings)
     except WriteFailed as failure:
         say(f"cannot write the report: {failure}")
         return EXIT_UNREADABLE
@@ -86,17 +115,16 @@ class _Options:
         self.max_findings = max_findings
 
 
-def _check(paths: Sequence[str], options: _Options, out: _Guarded) -> int:
+def _check(paths: Sequence[str], options: _Options, out: _Guarded, settings: Settings) -> int:
     from . import __version__
     from .api import lint_paths
     from .findings import Severity, Summary
     from .report import reporter
 
+    contract = settings.contract()  # the team's: its extra_body keys, its severities
     context: dict[str, Any] = {"quiet": options.quiet}
     if options.output_format == "sarif":  # SARIF describes the rules that fired and the tool's version
-        from .contract import RULES
-
-        context.update(rules=RULES, version=__version__)
+        context.update(rules=contract.rules, version=__version__)
     color = _use_color(options.color, out.stream)
     stream = cast(TextIO, out)  # a reporter only writes and flushes, which _Guarded does as a TextIO would
     if options.statistics:
@@ -107,17 +135,20 @@ def _check(paths: Sequence[str], options: _Options, out: _Guarded) -> int:
         report = reporter(options.output_format, stream, color, **context)
     files = errors = warnings = unreadable = 0
     max_findings = None if options.max_findings == DEFAULT_MAX_FINDINGS else options.max_findings
-    for result in lint_paths(paths, options.max_bytes, options.jobs, stdin_name=options.stdin_filename, max_findings=max_findings):
+    exclude = settings.excludes if settings.exclude else None
+    for result in lint_paths(paths, options.max_bytes, options.jobs, contract, stdin_name=options.stdin_filename,
+                             max_findings=max_findings, exclude=exclude):
+        findings = settings.switched_on(result.findings)
         files += 1
         unreadable += not result.readable
-        for finding in result.findings:
+        for finding in findings:
             if finding.severity is Severity.ERROR:
                 errors += 1
             else:
                 warnings += 1
         if out.replaces is not None and os.path.basename(result.name) == out.replaces[0]:
             out.refuse_if_same(result.name)
-        report.file(result.name, result.findings)
+        report.file(result.name, findings)
     report.finish(Summary(files, errors, warnings, unreadable))
     out.flush()
     if unreadable:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 import re
 import sys
@@ -33,16 +34,46 @@ def _run(*args: str) -> str:
     return result.output
 
 
+def _console(command: str, *args: str) -> str:
+    """A console block: the command as a user types it, and its output without colour."""
+    output = _run(command, "--color", "never", *args).rstrip()
+    return f"```console\n$ kling-lint {command} {' '.join(args)}\n{output}\n```"
+
+
+def readme_toml(text: str) -> str:
+    """The configuration example of the README (the first TOML block of its Configuration section)."""
+    return re.search(r"## Configuration\n.*?```toml\n(.*?)```", text, re.S)[1]
+
+
+def _config_error(text: str) -> str:
+    """What the README's configuration example with a misspelt rule id does to a check."""
+    import tempfile
+
+    misspelt = readme_toml(text).replace('aspect-ratio-ignored = "error"', 'aspect-ratio-ignored = "error"\nduraton-range = "off"')
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as folder:
+        pathlib.Path(folder, "pyproject.toml").write_text(misspelt, encoding="utf-8")
+        os.chdir(folder)
+        try:
+            result = CliRunner().invoke(main, ["check", "requests/"])
+        finally:
+            os.chdir(here)
+    assert result.exit_code == 2, result.output
+    return f"```console\n$ kling-lint check requests/\n{result.stderr.rstrip()}\n```"
+
+
 def _stdout(*args: str) -> str:
     return CliRunner().invoke(main, list(args), catch_exceptions=False).stdout.rstrip()
 
 
-def sections() -> dict[str, str]:
+def sections(text: str) -> dict[str, str]:
     output = _run("check", "--color", "never", *SAMPLES)
     return {
         "rules": _run("rules", "--markdown").strip(),
         "rule-doc": f"```console\n$ kling-lint rules {RULE_DOC_SAMPLE}\n{_run('rules', RULE_DOC_SAMPLE).rstrip()}\n```",
         "output": f"```console\n$ kling-lint check {' '.join(SAMPLES)}\n{output.rstrip()}\n```",
+        "suppress": _console("check", "examples/invalid/unused-suppression.yaml"),
+        "config-error": _config_error(text),
         "curl": f"```console\n$ kling-lint curl {' '.join(CURL_SAMPLE)}\n{_stdout('curl', *CURL_SAMPLE)}\n```",
         "curl-markdown": f"````console\n$ kling-lint curl {' '.join(MARKDOWN_SAMPLE)}\n{_stdout('curl', *MARKDOWN_SAMPLE)}\n````",
         "dry-run": f"```console\n$ kling-lint dry-run {' '.join(DRY_RUN_SAMPLE)}\n{_stdout('dry-run', '--color', 'never', *DRY_RUN_SAMPLE)}\n```",
@@ -133,15 +164,13 @@ def serve_sections() -> dict[str, str]:
 
 
 def render(text: str) -> str:
-    for name, body in sections().items():
+    for name, body in sections(text).items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
         text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
     return text
 
 
 if __name__ == "__main__":
-    import os
-
     os.chdir(ROOT)
     current = README.read_text(encoding="utf-8")
     wanted = render(current)

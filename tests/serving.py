@@ -89,7 +89,7 @@ def _first_line(process: subprocess.Popen[str]) -> str:
 
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
-FILE_LEVEL_RULES = ("syntax", "duplicate-key", "yaml11-ambiguous")  # about a YAML file's text, not its request
+FILE_LEVEL_RULES = ("syntax", "duplicate-key", "yaml11-ambiguous", "unused-suppression")  # about a YAML file's text, not its request
 
 
 def _request_bodies(path: str) -> list[bytes]:

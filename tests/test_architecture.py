@@ -28,11 +28,16 @@ ALLOWED = {
     "load": {"findings", "rule_ids"},
     "contract": {"findings", "redact", "rule_ids", "schema"},  # schema: the installed schema file
     "files": {"load"},
-    "engine": {"contract", "findings", "load", "redact", "rule_ids"},
+    "engine": {"contract", "findings", "load", "redact", "rule_ids", "suppress"},
+    "suppress": {"contract", "findings", "rule_ids"},
     "parallel": set(),  # a pool of forked workers that knows nothing of requests
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
-    "run": {"__init__", "api", "contract", "findings", "report"},  # __init__: the version, for SARIF
+    "run": {"__init__", "api", "config", "config_apply", "contract", "findings", "report"},  # __init__: the version, for SARIF
+    # config: the check command's settings; it reads run's option choices, as their defaults
+    "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
+    "config_file": {"config", "config_apply", "contract", "prices"},  # prices: the dry run's reader of a price table
+    "config_apply": {"config", "contract", "findings"},
     "cli": {"__init__", "run", "contract", "preview", "prices", "serve", "rule_docs", "openapi"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from kling_lint.cli import main
+from kling_lint.load import SUFFIXES
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -44,9 +45,9 @@ def test_the_default_hook_takes_request_files_by_convention_only() -> None:
     hook = hooks()["kling-lint"]
     assert hook["language"] == "python" and hook["entry"] == "kling-lint check"
     files = re.compile(hook["files"])
-    for name in REQUEST_FILES:
+    for name in REQUEST_FILES + tuple(f"requests/e{suffix}" for suffix in SUFFIXES) + tuple(f"f.kling{suffix}" for suffix in SUFFIXES):
         assert files.search(name), name
-    for name in OTHER_FILES:
+    for name in OTHER_FILES + tuple(f"e{suffix}" for suffix in SUFFIXES):
         assert not files.search(name), name
 
 
@@ -54,7 +55,7 @@ def test_the_second_hook_takes_every_json_and_yaml_file() -> None:
     hook = hooks()["kling-lint-all"]
     assert hook["entry"] == hooks()["kling-lint"]["entry"]
     files = re.compile(hook["files"])
-    for name in REQUEST_FILES + ("package.json", "docker-compose.yaml", ".github/workflows/ci.yml"):
+    for name in REQUEST_FILES + ("package.json", "docker-compose.yaml", ".github/workflows/ci.yml") + tuple(f"e{suffix}" for suffix in SUFFIXES):
         assert files.search(name), name
     for name in ("README.md", "data.json.bak", "main.py"):
         assert not files.search(name), name

@@ -83,6 +83,15 @@ A bug of kling-lint's own, found by running both forms of the check on every inv
 Why it matters: a verdict is only worth something when both forms agree, so the request is not
 let through in silence. Please report it, with the request."""
 
+UNUSED_SUPPRESSION_DOC = """A `# kling-lint: disable=…` comment that silences nothing.
+
+The rule it names has no finding on that line (for disable-file, in the file), the id names no
+rule, the rule cannot be silenced in the file (secret-in-request: a token has to leave the
+file; syntax, unreadable: the file was not checked), or the comment is not one of the two forms.
+
+Why it matters: as with ruff's RUF100, a stale suppression would hide the next real problem on
+its line. Remove the id from the comment."""
+
 TOO_MANY_FINDINGS_DOC = """A file has more findings than --max-findings allows; the rest are counted, not shown.
 
 The last finding of such a file says how many more there were, how many of them errors, and
@@ -559,4 +568,5 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule(ids.DURATION_AS_STRING, WARNING, duration_as_string, "code"),
     Rule(ids.SECRET_IN_REQUEST, ERROR, secret_in_request, "code"),
     Rule(ids.INTERNAL_CONSISTENCY, ERROR, None, "internal", INTERNAL_DOC),
+    Rule(ids.UNUSED_SUPPRESSION, WARNING, None, "reader", UNUSED_SUPPRESSION_DOC),
 )
