@@ -13,13 +13,25 @@ import sys
 import click
 
 from . import __version__
-from .run import COLOR_CHOICES, DEFAULT_MAX_BYTES, DEFAULT_MAX_FINDINGS, FORMAT_NAMES, STATISTICS_FORMATS, run_check
+from .run import COLOR_CHOICES, DEFAULT_FETCH_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_MAX_FINDINGS, FORMAT_NAMES, STATISTICS_FORMATS, run_check
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="kling-lint")
 def main() -> None:
     """Check Kling v3 video-generation request files (JSON, JSONL, YAML) before you submit them."""
+
+
+def _seconds(context: click.Context, parameter: click.Parameter, value: float) -> float:
+    if value != value:  # NaN passes every range comparison
+        raise click.BadParameter("not a number of seconds")
+    return value
+
+
+_fetch_images = click.option("--fetch-images", is_flag=True,
+                             help="Fetch every http(s) image URL (one GET each, to the URL's host) and check it as base64 images are checked.")
+_fetch_timeout = click.option("--fetch-timeout", type=click.FloatRange(min=0, min_open=True, max=3600), default=DEFAULT_FETCH_TIMEOUT,
+                              show_default=True, callback=_seconds, help="Seconds allowed to fetch one image, all included.")
 
 
 _RULE_IDS = "RULE[,RULE]"
@@ -45,11 +57,14 @@ _RULE_IDS = "RULE[,RULE]"
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, help="Read this configuration file instead of looking for one.")
 @click.option("--isolated", is_flag=True, help="Read no configuration file.")
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings and where they came from, and check nothing.")
+@_fetch_images
+@_fetch_timeout
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[str, ...], output_format: str | None, strict: bool | None, max_bytes: int | None,
           color: str | None, jobs: int | None, max_findings: int, quiet: bool, statistics: bool, output_file: str | None,
           stdin_filename: str | None, exit_zero: bool, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
-          force_exclude: bool | None, config_file: str | None, isolated: bool, show_settings: bool) -> None:
+          force_exclude: bool | None, config_file: str | None, isolated: bool, show_settings: bool,
+          fetch_images: bool, fetch_timeout: float) -> None:
     """Check request files and directories; "-" reads standard input.
 
     Settings come from the command line, then .kling-lint.toml or [tool.kling-lint] in
@@ -65,7 +80,8 @@ def check(ctx: click.Context, paths: tuple[str, ...], output_format: str | None,
     sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs, quiet, statistics, output_file,
                        stdin_filename, exit_zero, max_findings,
                        select=_rule_ids(select), ignore=_rule_ids(ignore), extend_select=_rule_ids(extend_select),
-                       force_exclude=force_exclude, config_file=config_file, isolated=isolated, show_settings=show_settings))
+                       force_exclude=force_exclude, config_file=config_file, isolated=isolated, show_settings=show_settings,
+                       fetch_images=fetch_images, fetch_timeout=fetch_timeout))
 
 
 def _rule_ids(given: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -177,19 +193,44 @@ def curl(paths: tuple[str, ...], base_url: str | None, pretty: bool, markdown: b
 @click.option("--base-url", help='The gateway\'s base URL in the curl commands (default: "$KLING_BASE_URL").')
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
-def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None, no_curl: bool, base_url: str | None, max_bytes: int, color: str) -> None:
+@click.option("--send", "send_url", metavar="URL", help="Then post each request to this gateway (token from $KLING_API_KEY); only a run without errors is sent.")
+@click.option("--wait", is_flag=True, help="With --send: poll each job until it ends, printing its states.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True, help="With --send: seconds each HTTP request may take.")
+@click.option("--wait-limit", type=click.FloatRange(min=0), default=1800.0, show_default=True, help="With --wait: seconds to poll a job before giving up.")
+@_fetch_images
+@_fetch_timeout
+def dry_run(paths: tuple[str, ...], output_format: str, prices_path: str | None, no_curl: bool, base_url: str | None, max_bytes: int, color: str,
+            send_url: str | None, wait: bool, timeout: float, wait_limit: float, fetch_images: bool, fetch_timeout: float) -> None:
     """What each request would send and make, and the whole run's seconds (and cost, with --prices).
 
-    Exit status: as check's.
+    Exit status: as check's; with --send, 1 also when the gateway refuses a request or a job
+    fails, 2 when the gateway cannot be reached or its answer is not JSON.
     """
+    from .config import ConfigError, resolve
     from .preview import run_dry_run
-    from .prices import PriceError, load_prices
+    from .prices import PriceError, load_prices, price_table
 
     try:
         prices = load_prices(prices_path) if prices_path else None
     except PriceError as error:
         raise click.BadParameter(str(error), param_hint="'--prices'") from None
-    sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color))
+    if prices is None:  # the configuration's table, as `check` finds its configuration
+        try:
+            settings = resolve({})
+            prices = price_table(settings.prices, settings.source or "configuration") if settings.prices else None
+        except (ConfigError, PriceError) as error:
+            click.echo(f"kling-lint: error: {error}", err=True)
+            sys.exit(2)
+    send = None
+    if wait and send_url is None:
+        raise click.BadOptionUsage("wait", "--wait needs --send URL")
+    if send_url is not None:
+        from .send import SendOptions, url_problem
+
+        if url_problem(send_url):
+            raise click.BadParameter(str(url_problem(send_url)), param_hint="'--send'")
+        send = SendOptions(send_url, wait, timeout, wait_limit)
+    sys.exit(run_dry_run(paths, output_format, not no_curl, prices, base_url, max_bytes, color, send, fetch_images, fetch_timeout))
 
 
 @main.command()

@@ -137,7 +137,7 @@ def resolve(
         if options.get(parameter) is not None:
             merged[parameter], origins[key] = options[parameter], "command line"
         elif key in table:
-            merged[parameter], origins[key] = table[key], _shown_path(path)
+            merged[parameter], origins[key] = table[key], _shown_path(path or "")
         else:
             merged[parameter], origins[key] = default, "default"
     disabled: frozenset[str] = frozenset()

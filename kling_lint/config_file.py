@@ -14,17 +14,18 @@ from collections.abc import Callable
 from typing import Any
 
 from .config import (
+    FIXED_RULES,
+    FIXED_WHY,
     JSON_TYPES,
     PYPROJECT,
     PYPROJECT_TABLE,
     SEVERITY_CHOICES,
     ConfigError,
-    FIXED_RULES,
-    FIXED_WHY,
     _shown_path,
     option_specs,
 )
 from .config_apply import unknown_rule
+
 
 class _Bad(Exception):
     """A bad value: ``message``, at ``key`` below ``table``; ``needle`` is the text to point at."""

@@ -7,7 +7,7 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, overload
 
 from . import rule_ids
@@ -22,15 +22,19 @@ SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 # A file reports at most this many findings, then one saying how many more there were: a
 # request has a few dozen at worst, and a million-item list must not cost a million placed ones.
 DEFAULT_MAX_FINDINGS = 1000
+# With --fetch-images: request -> the problems of its fetched images (fetch.ImageFetcher.problems).
+ImageCheck = Callable[[Any], list[Problem]]
 
 
 def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: bool = False,
-               contract: Contract | None = None, max_findings: int = DEFAULT_MAX_FINDINGS) -> list[Finding]:
+               contract: Contract | None = None, max_findings: int = DEFAULT_MAX_FINDINGS,
+               images: ImageCheck | None = None) -> list[Finding]:
     """Every finding for the file ``name`` whose content is ``data`` (``contract``: the packaged one
-    by default; at most ``max_findings``, then one ``too-many-findings``)."""
+    by default; at most ``max_findings``, then one ``too-many-findings``; ``images``: the fetched
+    images' problems of a request, with --fetch-images)."""
     fmt = fmt or format_of(name, data)
     loaded = load(data, fmt)
-    findings = lint_loaded(loaded, name, explain_always, contract, max_findings)
+    findings = lint_loaded(loaded, name, explain_always, contract, max_findings, images)
     # Only a YAML file that says "kling-lint:" (suppress.MARKER) pays for reading its comments.
     if fmt == "yaml" and loaded.failure is None and "kling-lint:" in loaded.text:
         findings = _suppressed(findings, loaded.text, name, contract or default_contract())
@@ -51,14 +55,14 @@ def _suppressed(findings: list[Finding], text: str, name: str, contract: Contrac
 
 
 def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, contract: Contract | None = None,
-                max_findings: int = DEFAULT_MAX_FINDINGS) -> list[Finding]:
+                max_findings: int = DEFAULT_MAX_FINDINGS, images: ImageCheck | None = None) -> list[Finding]:
     contract = contract or default_contract()
     lines = _Lines(loaded.text)
     # The first max_findings in file order, and the first one past them, if any, kept as the
     # problems stream by: however many there are, only these are placed, and only their
     # regions are held. The rest are counted.
     tally = _Tally()
-    ordered = _first(max_findings + 1, _located(loaded, explain_always, contract, lines, tally))
+    ordered = _first(max_findings + 1, _located(loaded, explain_always, contract, lines, tally, images))
     if not ordered:
         return []
     findings = [_place(problem, region, lines, name, contract) for region, problem in ordered[:max_findings]]
@@ -75,7 +79,7 @@ class _Tally:
 
 
 def _located(loaded: LoadedFile, explain_always: bool, contract: Contract, lines: _Lines,
-             tally: _Tally) -> Iterator[tuple[Region, Problem]]:
+             tally: _Tally, images: ImageCheck | None = None) -> Iterator[tuple[Region, Problem]]:
     """Every problem of the file with its region (cheap: snippets and masks come later), counted."""
     tokens = secrets.in_text(loaded.text)  # two substring searches: [] for nearly every file
     in_text = _TokensInText(tokens, lines.index) if tokens else None
@@ -86,6 +90,8 @@ def _located(loaded: LoadedFile, explain_always: bool, contract: Contract, lines
         problems = document.problems
         if document.checkable:
             problems = problems + contract.check(document.value, explain_always)
+            if images is not None:
+                problems = problems + images(document.value)
         if in_text is not None:
             problems = in_text.claim(problems, document)
         if problems:

@@ -78,20 +78,25 @@ def post_request(base_url: str, body: bytes, token: str | None = None, timeout: 
 
 
 def get_job(base_url: str, job_id: str, token: str | None = None, timeout: float = 30.0) -> Reply:
-    return request("GET", f"{service_root(base_url)}/v1/videos/{job_id}", None, token, timeout)
+    from urllib.parse import quote
+
+    # quoted: an id comes from the gateway's answer, and must stay one path segment
+    return request("GET", f"{service_root(base_url)}/v1/videos/{quote(job_id, safe='')}", None, token, timeout)
 
 
 def wait_for_job(base_url: str, job_id: str, token: str | None = None, interval: float | None = None, limit: float = 600.0,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> Iterator[dict[str, Any]]:
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 timeout: float = 30.0) -> Iterator[dict[str, Any]]:
     """Poll a job until it ends, yielding it each time its status changes (the last one ended).
 
     Between two polls it waits ``interval`` seconds, or what the server's
     ``openai-poll-after-ms`` header asks (else 1 s); after ``limit`` seconds it gives up.
+    ``timeout``: seconds each poll may take.
     """
     deadline = clock() + limit
     last_status = None
     while True:
-        reply = get_job(base_url, job_id, token)
+        reply = get_job(base_url, job_id, token, timeout)
         if reply.status != 200 or not isinstance(reply.document, dict):
             raise GatewayError(f"job {job_id}: status {reply.status}: {reply.body[:200].decode('utf-8', 'replace')}")
         job = reply.document

@@ -27,6 +27,7 @@ STATISTICS_FORMATS = ("text", "json")  # the formats --statistics can print
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # kept in step with files.DEFAULT_MAX_BYTES by a test
 DEFAULT_MAX_FINDINGS = 1000  # kept in step with engine.DEFAULT_MAX_FINDINGS by a test
 COLOR_CHOICES = ("auto", "always", "never")
+DEFAULT_FETCH_TIMEOUT = 10.0  # seconds per image with --fetch-images; kept in step with fetch.DEFAULT_TIMEOUT by a test
 STDIN = "-"
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -57,6 +58,8 @@ def run_check(
     config_file: str | None = None,
     isolated: bool = False,
     show_settings: bool = False,
+    fetch_images: bool = False,
+    fetch_timeout: float = DEFAULT_FETCH_TIMEOUT,
 ) -> int:
     """Check ``paths`` and print the report on standard output (or to ``output_file``); return the exit status.
 
@@ -85,6 +88,7 @@ def run_check(
     chosen = settings.options
     options = _Options(chosen["output_format"], chosen["strict"], chosen["max_bytes"], chosen["color"], chosen["jobs"],
                        quiet, statistics, stdin_filename, exit_zero, max_findings)
+    options.fetcher = fetcher(fetch_timeout) if fetch_images else None
     try:
         with _destination(output_file) as out:
             return _check(paths, options, out, settings)
@@ -99,7 +103,8 @@ def run_check(
 class _Options:
     """The check command's options, as run_check was given them."""
 
-    __slots__ = ("output_format", "strict", "max_bytes", "color", "jobs", "quiet", "statistics", "stdin_filename", "exit_zero", "max_findings")
+    __slots__ = ("output_format", "strict", "max_bytes", "color", "jobs", "quiet", "statistics", "stdin_filename", "exit_zero", "max_findings",
+                 "fetcher")
 
     def __init__(self, output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None, quiet: bool,
                  statistics: bool, stdin_filename: str | None, exit_zero: bool, max_findings: int) -> None:
@@ -113,6 +118,14 @@ class _Options:
         self.stdin_filename = stdin_filename
         self.exit_zero = exit_zero
         self.max_findings = max_findings
+        self.fetcher: Any = None  # fetch.ImageFetcher with --fetch-images
+
+
+def fetcher(timeout: float) -> Any:
+    """The run's image fetcher (--fetch-images): the network code loads only then."""
+    from .fetch import ImageFetcher
+
+    return ImageFetcher(timeout)
 
 
 def _check(paths: Sequence[str], options: _Options, out: _Guarded, settings: Settings) -> int:
@@ -137,7 +150,7 @@ def _check(paths: Sequence[str], options: _Options, out: _Guarded, settings: Set
     max_findings = None if options.max_findings == DEFAULT_MAX_FINDINGS else options.max_findings
     exclude = settings.excludes if settings.exclude else None
     for result in lint_paths(paths, options.max_bytes, options.jobs, contract, stdin_name=options.stdin_filename,
-                             max_findings=max_findings, exclude=exclude):
+                             max_findings=max_findings, exclude=exclude, fetcher=options.fetcher):
         findings = settings.switched_on(result.findings)
         files += 1
         unreadable += not result.readable

@@ -78,6 +78,7 @@ def sections(text: str) -> dict[str, str]:
         "curl-markdown": f"````console\n$ kling-lint curl {' '.join(MARKDOWN_SAMPLE)}\n{_stdout('curl', *MARKDOWN_SAMPLE)}\n````",
         "dry-run": f"```console\n$ kling-lint dry-run {' '.join(DRY_RUN_SAMPLE)}\n{_stdout('dry-run', '--color', 'never', *DRY_RUN_SAMPLE)}\n```",
         **serve_sections(),
+        "send": send_section(),
     }
 
 
@@ -120,20 +121,17 @@ def serve_sections() -> dict[str, str]:
     import io
     import json
     import os
-    import threading
     import warnings
     from http import HTTPStatus
 
     from kling_lint import gateway
-    from kling_lint.serve.server import banner, start_server
+    from kling_lint.serve.server import banner
     from kling_lint.serve.service import Service, Settings
 
     settings = Settings(job_seconds=0.3, fail_rate=0.0, seed=1, latency_ms=0, require_token=False,
                         max_body=1024 * 1024, max_jobs=100, read_timeout=10.0)
     log: list[str] = []
-    server = start_server(Service(settings, wall=lambda: PINNED_CLOCK), "127.0.0.1", 0, log.append)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
+    server, url = _start_serve(Service(settings, wall=lambda: PINNED_CLOCK), log)
     try:
         answers = []
         for label, body in ((SERVE_SAMPLE_VALID, (ROOT / SERVE_SAMPLE_VALID).read_bytes()),
@@ -161,6 +159,44 @@ def serve_sections() -> dict[str, str]:
         "serve": f"```console\n{console}\n```\n\n```http\n" + "\n\n".join(answers) + "\n```",
         "guard": f"```python\n{GUARD_EXAMPLE.rstrip()}\n```\n\nprints:\n\n```text\n{out.getvalue().rstrip()}\n```",
     }
+
+
+def _start_serve(service: object, log: list[str]) -> tuple[object, str]:
+    """``kling-lint serve``'s server for ``service``, in this process on a free port of 127.0.0.1."""
+    import threading
+
+    from kling_lint.serve.server import start_server
+
+    server = start_server(service, "127.0.0.1", 0, log.append)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+SEND_SAMPLE = ["--no-curl", "--send", "http://127.0.0.1:8080", "--wait", "examples/batch.jsonl"]
+
+
+def send_section() -> str:
+    """``dry-run --send --wait`` against serve, its clocks pinned: the wall clock, and the job clock
+    stepping a fixed time per reading, so that every poll sees the same state every run."""
+    import itertools
+
+    from kling_lint.serve.service import Service, Settings
+
+    settings = Settings(job_seconds=0.5, fail_rate=0.0, seed=1, latency_ms=0, require_token=False,
+                        max_body=1024 * 1024, max_jobs=100, read_timeout=10.0)
+    readings = itertools.count(1)
+    service = Service(settings, clock=lambda: next(readings) * 0.03, wall=lambda: PINNED_CLOCK)
+    server, url = _start_serve(service, [])
+    try:
+        argv = [url if arg == "http://127.0.0.1:8080" else arg for arg in SEND_SAMPLE]
+        output = _stdout("dry-run", "--color", "never", *argv)
+    finally:
+        server.shutdown()
+        server.server_close()
+    output = output.replace(url, "http://127.0.0.1:8080")  # the free port it ran on, as the command shows it
+    # The dry run of each request is the same as the dry-run sample above: only its end is shown.
+    send_part = output[output.index("sending "):]
+    return f"```console\n$ kling-lint dry-run {' '.join(SEND_SAMPLE)}\n[... the dry run of each request, as above ...]\n\n{send_part}\n```"
 
 
 def render(text: str) -> str:

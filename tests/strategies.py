@@ -120,7 +120,30 @@ urls = st.builds(
     _HOST,
     _URL_REST,
 ).filter(no_secret)
-raw_base64 = st.binary(min_size=48, max_size=96).map(lambda data: base64.b64encode(data).decode("ascii"))
+
+
+def png(width: int, height: int) -> bytes:
+    """A whole black-and-white PNG of the given size, built here (no image library)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = (b"\x00" + bytes((width + 7) // 8)) * height
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@st.composite
+def _frame_sizes(draw: Callable[..., Any]) -> tuple[int, int]:
+    """A width and height within Kling's limits (each side >= 300 px, ratio within 2.5:1)."""
+    short = draw(st.integers(300, 900))
+    long = draw(st.integers(short, short * 5 // 2))
+    return (long, short) if draw(st.booleans()) else (short, long)
+
+
+raw_base64 = _frame_sizes().map(lambda size: base64.b64encode(png(*size)).decode("ascii"))
 images = st.one_of(urls, urls, urls, raw_base64)
 
 # ---------------------------------------------------------------- valid requests
@@ -449,6 +472,47 @@ def _image_url(draw, request):
     name = draw(st.sampled_from(names))
     request[name] = draw(not_images)
     return Broken("image-url", (name,), request)
+
+
+IMAGE_MODES = (IMAGE_TO_VIDEO, FIRST_LAST, MULTI_SHOT_IMAGE)
+
+
+def _base64_frame(draw, request, data: bytes, rule: str) -> Broken:
+    """Put ``data`` as base64 into one of the request's frames."""
+    name = draw(st.sampled_from(["image", "last_image"] if "last_image" in request else ["image"]))
+    request[name] = base64.b64encode(data).decode("ascii")
+    return Broken(rule, (name,), request)
+
+
+@breaker("image-format", IMAGE_MODES)
+def _image_format(draw, request):
+    data = draw(st.one_of(
+        st.sampled_from([b"GIF89a" + bytes(60), b"RIFF\x00\x00\x00\x00WEBPVP8 " + bytes(60), b"BM" + bytes(60)]),
+        st.binary(min_size=48, max_size=96).filter(lambda data: not data.startswith((b"\x89PNG", b"\xff\xd8\xff"))),
+    ))
+    return _base64_frame(draw, request, data, "image-format")
+
+
+@breaker("image-truncated", IMAGE_MODES)
+def _image_truncated(draw, request):
+    whole = png(*draw(_frame_sizes()))
+    return _base64_frame(draw, request, whole[:len(whole) - draw(st.integers(1, len(whole) - 48))], "image-truncated")
+
+
+@breaker("image-too-small", IMAGE_MODES)
+def _image_too_small(draw, request):
+    short = draw(st.integers(1, 299))
+    long = draw(st.integers(short, min(299, short * 5 // 2)))
+    size = (long, short) if draw(st.booleans()) else (short, long)
+    return _base64_frame(draw, request, png(*size), "image-too-small")
+
+
+@breaker("image-aspect-ratio", IMAGE_MODES)
+def _image_aspect_ratio(draw, request):
+    short = draw(st.integers(300, 600))
+    long = draw(st.integers(short * 5 // 2 + 1, 2000))
+    size = (long, short) if draw(st.booleans()) else (short, long)
+    return _base64_frame(draw, request, png(*size), "image-aspect-ratio")
 
 
 @breaker("aspect-ratio-unknown")

@@ -26,31 +26,34 @@ ALLOWED = {
     "rule_ids": set(),
     "redact": set(),
     "load": {"findings", "rule_ids"},
-    "contract": {"findings", "redact", "rule_ids", "schema"},  # schema: the installed schema file
+    "contract": {"findings", "redact", "rule_ids", "schema", "images"},  # schema: the installed schema file
+    "images": set(),  # image headers: a leaf, loaded only for image data
+    "fetch": {"__init__", "contract", "findings", "images", "load", "rule_ids"},  # --fetch-images: the network; __init__: the version
     "files": {"load"},
     "engine": {"contract", "findings", "load", "redact", "rule_ids", "suppress"},
     "suppress": {"contract", "findings", "rule_ids"},
     "parallel": set(),  # a pool of forked workers that knows nothing of requests
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
-    "run": {"__init__", "api", "config", "config_apply", "contract", "findings", "report"},  # __init__: the version, for SARIF
+    "run": {"__init__", "api", "config", "config_apply", "contract", "fetch", "findings", "report"},  # __init__: the version, for SARIF
     # config: the check command's settings; it reads run's option choices, as their defaults
     "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
     "config_file": {"config", "config_apply", "contract", "prices"},  # prices: the dry run's reader of a price table
     "config_apply": {"config", "contract", "findings"},
-    "cli": {"__init__", "run", "contract", "preview", "prices", "serve", "rule_docs", "openapi"},
+    "cli": {"__init__", "run", "config", "contract", "preview", "prices", "serve", "send", "rule_docs", "openapi"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
     "dryrun": {"contract", "curl", "findings"},  # contract: the schema, read in contract_facts only
     "prices": {"dryrun"},  # dryrun: the schema's model list
     "dryrun_report": {"curl", "dryrun", "findings", "report"},
-    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run"},
+    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "images", "load", "report", "run", "send"},
     "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
     "guard": {"engine", "findings"},
     "gateway": set(),
     "rule_docs": {"contract", "examples", "redact", "rule_ids"},  # `rules ID`: the docstrings, and examples/ (data, installed as kling_lint.examples)
     "openapi": {"contract", "rule_ids"},  # `schema --openapi`: the schema, and the rule ids of the error answers
+    "send": {"curl", "gateway", "redact"},  # dry-run --send: the gateway client, the body as curl sends it
 }
 
 

@@ -16,6 +16,8 @@ import tomllib
 
 import pytest
 from click.testing import CliRunner
+from test_images_fetch import ImageServer, check
+from test_images_fetch import server as server  # the fixture: a local image server on 127.0.0.1
 
 import kling_lint
 from kling_lint import rule_docs, rule_ids
@@ -27,6 +29,8 @@ RULE_IDS = list(kling_lint.RULES)  # the table's order; every rule, including on
 # The rules no request file can show: a file that is not there, a findings cap, kling-lint's
 # check on itself. They get a worded example.
 WORDED = {rule_ids.UNREADABLE, rule_ids.TOO_MANY_FINDINGS, rule_ids.INTERNAL_CONSISTENCY}
+FETCH_FOLDER = "invalid/fetch/"  # examples only --fetch-images shows: their URLs' host is played by a local server
+FETCH_HOST = "https://frames.example.com/"
 SECTIONS = ("What it finds", "Why it matters", "Example (examples/invalid/", "Fixed (examples/fixed/", "Switch it off")
 
 
@@ -56,18 +60,42 @@ def test_every_rule_has_the_four_parts(rule_id: str) -> None:
     assert found.why.split()[-1] in text  # the why is printed, not only held
 
 
-def _examples_with_requests() -> list[str]:
-    return [rule_id for rule_id in RULE_IDS if rule_id not in WORDED]
+def _fetched(rule_id: str) -> bool:
+    """Whether the rule's example is one only --fetch-images shows (examples/invalid/fetch/)."""
+    pair = rule_docs.example_pair(rule_id, str(EXAMPLES))
+    return pair is not None and pair[0].startswith(FETCH_FOLDER)
 
 
-@pytest.mark.parametrize("rule_id", _examples_with_requests())
-def test_the_failing_example_fires_the_rule_and_the_fixed_one_does_not(rule_id: str) -> None:
+def _examples_with_requests(fetched: bool) -> list[str]:
+    return [rule_id for rule_id in RULE_IDS if rule_id not in WORDED and _fetched(rule_id) == fetched]
+
+
+def _pair(rule_id: str) -> tuple[str, str]:
     pair = rule_docs.example_pair(rule_id, str(EXAMPLES))
     assert pair is not None, rule_id
-    failing, fixed = (str(EXAMPLES / relative) for relative in pair)
-    assert not failing.endswith(rule_docs.WORDED), f"{rule_id} can be shown by a request: give it a request example"
+    assert not pair[0].endswith(rule_docs.WORDED), f"{rule_id} can be shown by a request: give it a request example"
+    return pair
+
+
+@pytest.mark.parametrize("rule_id", _examples_with_requests(fetched=False))
+def test_the_failing_example_fires_the_rule_and_the_fixed_one_does_not(rule_id: str) -> None:
+    failing, fixed = (str(EXAMPLES / relative) for relative in _pair(rule_id))
     assert rule_id in {finding.rule for finding in kling_lint.lint_file(failing)}
     assert rule_id not in {finding.rule for finding in kling_lint.lint_file(fixed)}
+
+
+@pytest.mark.parametrize("rule_id", _examples_with_requests(fetched=True))
+def test_a_fetch_example_fires_with_fetch_images_and_its_fixed_twin_does_not(server: ImageServer, tmp_path: pathlib.Path, rule_id: str) -> None:
+    """The fetch examples' host is played by tests/test_images_fetch.py's server on 127.0.0.1."""
+    rules = []
+    for relative in _pair(rule_id):
+        text = (EXAMPLES / relative).read_text(encoding="utf-8")
+        assert FETCH_HOST in text, relative
+        copy = tmp_path / relative.replace("/", "-")
+        copy.write_text(text.replace(FETCH_HOST, server.base + "/"), encoding="utf-8")
+        rules.append({diagnostic["rule"] for diagnostic in check(copy)[1]})
+    assert rule_id in rules[0] and rule_id not in rules[1], rules
+    assert rules[1] == set(), "a fixed request has no finding at all, fetched too"
 
 
 def test_the_fixed_twins_are_documented_and_a_fixed_request_has_no_finding_at_all() -> None:

@@ -16,7 +16,7 @@ import kling_lint
 PROMPT = "A paper boat drifting down a rainy street."
 BASE = {"model": "kling-v3-std-silent", "prompt": PROMPT, "duration": 5}
 URL = "https://example.com/frame.png"
-BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+BASE64 = "iVBORw0KGgoAAAANSUhEUgAAASwAAAEsAQAAAABRBrPYAAAAIklEQVR42u3BMQEAAADCoPVPbQo/oAAAAAAAAAAAAAAAeBkttAABAZVTBAAAAABJRU5ErkJggg=="  # a 300x300 PNG: the image rules pass it
 DROP = object()
 
 
@@ -264,7 +264,8 @@ def test_raw_base64_warns():
 
 
 def test_base64_boundary_is_64_characters():
-    assert rules(request(image="A" * 64)) == {("image-base64", "$.image")}
+    # 48 zero bytes: base64, but no image (image-format says so)
+    assert rules(request(image="A" * 64)) == {("image-base64", "$.image"), ("image-format", "$.image")}
     assert rules(request(image="A" * 60)) == {("image-url", "$.image")}
     assert rules(request(image="A" * 66)) == {("image-url", "$.image")}  # not a multiple of 4
 

@@ -1,10 +1,12 @@
 """Every rule of the contract, with its severity and its documentation: ``RULE_TABLE``.
 
-Three kinds (registry.py):
+Four kinds (registry.py):
 - schema rules: the schema states the constraint and names the rule (x-kling-rule); the
   function words one schema error;
 - code rules: what a JSON Schema cannot say; the function checks the whole request;
-- reader rules: found while the file is read (load/).
+- reader rules: found while the file is read (load/);
+- fetch rules: found only when an image URL is fetched (--fetch-images); the code rules on
+  images (image_rules.py) apply to fetched images too.
 Every function receives the Contract, and every limit, allowed value and default it names is
 read from there or from the violated keyword: this module holds none of them. A rule's
 docstring is its documentation; ``{path:keyword}`` in it is read from the schema.
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import rule_ids as ids
 from ..findings import Path, Problem
-from . import secrets
+from . import image_rules, secrets
 from .registry import ERROR, WARNING, Rule
 from .words import expected_types, field, key_name, kind, number, one_of, show
 
@@ -203,6 +205,10 @@ def image_url(error: SchemaError, contract: Contract) -> Words:
         # an http(s) URL the schema refuses: no host, an unclosed [, a port past 65535, white space
         return (f"{name} {show(error.value)} is not an http(s) URL with a host",
                 "give a full URL with a host, and a valid port if any, such as https://example.com/frame.png")
+    if isinstance(error.value, str) and _BASE64_LIKE.fullmatch(error.value):  # base64 cut short or damaged
+        return (f"{name} looks like base64 image data but is not valid base64 ({len(error.value):,} characters; "
+                "base64 comes in groups of 4 with '=' only at the end): it may be cut short",
+                "copy the whole base64 text again, on one line, without a data: prefix")
     return f"{name} {show(error.value)} is not an http(s) URL", "give a full URL such as https://example.com/frame.png"
 
 
@@ -353,6 +359,8 @@ def multi_prompt_last_image(error: SchemaError, contract: Contract) -> Words:
 # ---------------------------------------------------------------- code rules
 
 _WHOLE_NUMBER_STRING = re.compile(r"[0-9]+")
+# A long run of base64 characters: for the message only (the schema's pattern decides validity).
+_BASE64_LIKE = re.compile(r"[A-Za-z0-9+/=]{64,}")
 
 
 def _get(request: Any, *path: str | int) -> Any:
@@ -567,6 +575,14 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule(ids.MULTI_PROMPT_SHOT_TYPE, WARNING, multi_prompt_shot_type, "code"),
     Rule(ids.DURATION_AS_STRING, WARNING, duration_as_string, "code"),
     Rule(ids.SECRET_IN_REQUEST, ERROR, secret_in_request, "code"),
+    Rule(ids.IMAGE_FORMAT, ERROR, image_rules.image_format, "code"),
+    Rule(ids.IMAGE_TRUNCATED, ERROR, image_rules.image_truncated, "code"),
+    Rule(ids.IMAGE_TOO_LARGE, ERROR, image_rules.image_too_large, "code"),
+    Rule(ids.IMAGE_TOO_SMALL, ERROR, image_rules.image_too_small, "code"),
+    Rule(ids.IMAGE_ASPECT_RATIO, ERROR, image_rules.image_aspect_ratio, "code"),
+    Rule(ids.IMAGE_RATIOS_DIFFER, WARNING, image_rules.image_ratios_differ, "code"),
+    Rule(ids.IMAGE_UNREACHABLE, ERROR, None, "fetch", image_rules.UNREACHABLE_DOC),
+    Rule(ids.IMAGE_CONTENT_TYPE, ERROR, None, "fetch", image_rules.CONTENT_TYPE_DOC),
     Rule(ids.INTERNAL_CONSISTENCY, ERROR, None, "internal", INTERNAL_DOC),
     Rule(ids.UNUSED_SUPPRESSION, WARNING, None, "reader", UNUSED_SUPPRESSION_DOC),
 )
