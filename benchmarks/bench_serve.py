@@ -6,9 +6,9 @@ What it does (standard library only, plus Node's npm for Prism):
 1. Starts ``kling-lint serve`` (this checkout's, ``python -m kling_lint``) on a free port of
    127.0.0.1, as it ships: every request logged (to /dev/null here).
 2. Installs ``@stoplight/prism-cli`` from npm into a cache folder (``--cache``; once, then
-   reused), writes an OpenAPI 3.1 document of the endpoint whose request schema is kling-lint's
-   own schema (its ``$defs`` moved to ``components/schemas``), with the job as the 200 example
-   and the gateway's error object as the 400 one, and starts ``prism mock`` on it
+   reused), writes the OpenAPI 3.1 document ``kling-lint schema --openapi`` prints (the request
+   schema is kling-lint's own; the job is the 200 answer, the gateway's error object the 400
+   one), and starts ``prism mock`` on it
    (``--verboseLevel warn``: Prism's per-request log off, its fastest setting).
 3. Checks both servers answer the valid body 200 and the invalid one 4xx (not timed).
 4. For each concurrency (``--concurrency``, default 1,16,64) and body (valid: the text-to-video
@@ -40,7 +40,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT / "schema" / "kling-v3-video-request.schema.json"
 VALID_BODY = (ROOT / "examples" / "text-to-video.json").read_bytes()
 INVALID_BODY = json.dumps({**json.loads(VALID_BODY), "duration": 99}).encode()
 PRISM_PACKAGE = "@stoplight/prism-cli"
@@ -92,34 +91,9 @@ def install_prism(cache: Path, version: str) -> Path:
 
 
 def openapi_document() -> dict:
-    """OpenAPI 3.1 for POST /v1/video/generations, the request schema being kling-lint's own.
-
-    Written here until ``kling-lint schema --openapi`` lands. The schema's ``$defs`` move to
-    ``components/schemas``, and its references with them.
-    """
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    definitions = schema.pop("$defs")
-    schema.pop("$schema", None)
-    text = json.dumps({"request": schema, **definitions}).replace('"#/$defs/', '"#/components/schemas/')
-    components = json.loads(text)
-    job = {"id": "video_0", "task_id": "video_0", "object": "video.generation.job", "model": "kling-v3-std-silent",
-           "prompt": "A lighthouse at dusk", "status": "queued", "progress": 0, "duration": 5, "video_url": None,
-           "result": None, "error": None, "warnings": [], "created_at": 0, "completed_at": None, "metadata": {}}
-    error = {"error": {"message": "duration must be a whole number of seconds from 3 to 15, got 99",
-                       "type": "invalid_request_error", "param": "$.duration", "code": "duration-range"}, "findings": []}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "Kling v3 video generation (kling-lint's contract)", "version": "1"},
-        "paths": {"/v1/video/generations": {"post": {
-            "operationId": "createVideoGeneration",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/request"}}}},
-            "responses": {
-                "200": {"description": "the job", "content": {"application/json": {"schema": {"type": "object"}, "example": job}}},
-                "400": {"description": "an invalid request", "content": {"application/json": {"schema": {"type": "object"}, "example": error}}},
-            },
-        }}},
-        "components": {"schemas": components},
-    }
+    """OpenAPI 3.1 for the endpoint, the request schema being kling-lint's own: ``kling-lint schema --openapi``."""
+    command = [sys.executable, "-m", "kling_lint", "schema", "--openapi"]
+    return json.loads(subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
 
 
 def start_prism(executable: Path, port: int, folder: Path) -> subprocess.Popen:
@@ -149,8 +123,9 @@ def stop(process: subprocess.Popen) -> None:
 # ---------------------------------------------------------------------------------------------
 
 def http_request(port: int, body: bytes) -> bytes:
+    # The document requires a bearer token, as the gateway does, and Prism enforces it (401 without).
     head = (f"POST /v1/video/generations HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
-            f"Accept: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+            f"Authorization: Bearer bench-not-a-secret\r\nAccept: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
     return head.encode() + body
 
 

@@ -102,10 +102,22 @@ def config_command(config_file: str | None, isolated: bool) -> None:
 @main.command()
 @click.argument("rule_id", required=False)
 @click.option("--markdown", is_flag=True, help="Print the list as a Markdown table (the README's).")
-def rules(rule_id: str | None, markdown: bool) -> None:
-    """List the rules, or explain one."""
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="json: every part of the documentation, for tools.")
+def rules(rule_id: str | None, markdown: bool, output_format: str) -> None:
+    """List the rules, or explain one: what it finds, why it matters, an example, how to switch it off."""
     from .contract import RULES
 
+    if rule_id is not None and rule_id not in RULES:
+        raise click.BadParameter(f"no rule {rule_id!r}; `kling-lint rules` lists them", param_hint="RULE_ID")
+    if output_format == "json":
+        import json
+
+        from .rule_docs import as_json, document
+
+        found = [as_json(document(RULES[rule_id]))] if rule_id else [as_json(document(rule)) for rule in RULES.values()]
+        click.echo(json.dumps(found[0] if rule_id else found, indent=2, ensure_ascii=False))
+        return
     if rule_id is None:
         if markdown:
             click.echo("| rule | severity | what it finds |\n|---|---|---|")
@@ -115,13 +127,42 @@ def rules(rule_id: str | None, markdown: bool) -> None:
             else:
                 click.echo(f"{rule.id:26} {rule.severity.value:8} {rule.summary}")
         return
-    if rule_id not in RULES:
-        raise click.BadParameter(f"no rule {rule_id!r}; `kling-lint rules` lists them", param_hint="RULE_ID")
-    rule = RULES[rule_id]
-    click.echo(f"{rule.id} ({rule.severity.value})\n\n{rule.summary}\n")
-    if rule.details:
-        click.echo(rule.details)
+    from .rule_docs import document, render_text
 
+    click.echo(render_text(document(RULES[rule_id])), nl=False)
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="json: every part of the documentation, for tools.")
+@click.pass_context
+def explain(ctx: click.Context, rule_id: str, output_format: str) -> None:
+    """Explain one rule (the same as `kling-lint rules RULE_ID`)."""
+    ctx.invoke(rules, rule_id=rule_id, markdown=False, output_format=output_format)
+
+
+@main.command()
+@click.option("--path", "show_path", is_flag=True, help="Print where the schema file is installed, for editors and other validators.")
+@click.option("--openapi", is_flag=True, help="Print an OpenAPI 3.1 document of the endpoint (request body: this schema).")
+def schema(show_path: bool, openapi: bool) -> None:
+    """Print the JSON Schema of a request (draft 2020-12), as installed."""
+    from .contract.schema import schema_path
+
+    if show_path and openapi:
+        raise click.UsageError("--path and --openapi cannot be used together")
+    if show_path:
+        click.echo(schema_path())
+    elif openapi:
+        import json
+
+        from .contract import default_contract
+        from .openapi import document
+
+        click.echo(json.dumps(document(default_contract(), __version__), indent=2, ensure_ascii=False))
+    else:
+        with open(schema_path(), encoding="utf-8") as handle:
+            click.echo(handle.read(), nl=False)
 
 
 @main.command()

@@ -25,6 +25,7 @@ SAMPLES = [
 ]
 CURL_SAMPLE = ["examples/batch.jsonl"]
 MARKDOWN_SAMPLE = ["--pretty", "--markdown", "examples/multi-prompt-image-to-video.yaml"]
+RULE_DOC_SAMPLE = "shot-durations-sum"
 DRY_RUN_SAMPLE = ["--prices", "examples/prices.toml", "examples/batch.yaml"]
 
 
@@ -69,6 +70,7 @@ def sections(text: str) -> dict[str, str]:
     output = _run("check", "--color", "never", *SAMPLES)
     return {
         "rules": _run("rules", "--markdown").strip(),
+        "rule-doc": f"```console\n$ kling-lint rules {RULE_DOC_SAMPLE}\n{_run('rules', RULE_DOC_SAMPLE).rstrip()}\n```",
         "output": f"```console\n$ kling-lint check {' '.join(SAMPLES)}\n{output.rstrip()}\n```",
         "suppress": _console("check", "examples/invalid/unused-suppression.yaml"),
         "config-error": _config_error(text),

@@ -40,7 +40,7 @@ ALLOWED = {
     "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
     "config_file": {"config", "config_apply", "contract", "prices"},  # prices: the dry run's reader of a price table
     "config_apply": {"config", "contract", "findings"},
-    "cli": {"__init__", "run", "config", "contract", "preview", "prices", "serve", "send"},
+    "cli": {"__init__", "run", "config", "contract", "preview", "prices", "serve", "send", "rule_docs", "openapi"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
@@ -51,6 +51,8 @@ ALLOWED = {
     "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
     "guard": {"engine", "findings"},
     "gateway": set(),
+    "rule_docs": {"contract", "examples", "redact", "rule_ids"},  # `rules ID`: the docstrings, and examples/ (data, installed as kling_lint.examples)
+    "openapi": {"contract", "rule_ids"},  # `schema --openapi`: the schema, and the rule ids of the error answers
     "send": {"curl", "gateway", "redact"},  # dry-run --send: the gateway client, the body as curl sends it
 }
 
@@ -260,7 +262,7 @@ def test_command_constants_are_in_step_with_their_sources() -> None:
 def _violation_sites(schema: dict, root: dict, path: tuple = (), seen: frozenset = frozenset()):
     """Every (instance path, keyword, schema object) where the compiled schema can report."""
     for keyword, arg in schema.items():
-        if keyword in ("title", "description", "examples", "default", "$schema", "$defs", "$comment") or keyword.startswith("x-"):
+        if keyword in ("title", "description", "examples", "default", "$schema", "$id", "$defs", "$comment") or keyword.startswith("x-"):
             continue
         if keyword == "properties":
             for name, sub in arg.items():

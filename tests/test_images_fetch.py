@@ -82,6 +82,7 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(200, "image/png", FRAME)
 
     route_day_png = route_ok_png
+    route_frame_png = route_night_png = route_ok_png  # the fixed twins of the fetch examples (examples/fixed/fetch)
 
     def route_square_png(self) -> None:
         self.answer(200, "image/png", SQUARE)

@@ -177,7 +177,10 @@ def image_format(request: Any, contract: Contract) -> list[Problem]:
 
     Kling takes JPEG and PNG only. The format is read from the image's bytes, not its name, and
     the message names what it is (WebP, GIF, HEIC, …) or says it is not an image at all. Checked
-    on base64 data, and on URLs with --fetch-images."""
+    on base64 data, and on URLs with --fetch-images.
+
+    Why it matters: the request is accepted and queued, and the job fails later when the service
+    tries to read the frame; a file renamed to .png is still the format it was saved in."""
     return _base64_problems(request, contract, ids.IMAGE_FORMAT)
 
 
@@ -185,7 +188,10 @@ def image_truncated(request: Any, contract: Contract) -> list[Problem]:
     """A JPEG or PNG image is cut short: its data stops before the image's end.
 
     A PNG ends with an IEND chunk, a JPEG with an end-of-image marker; a file copied or encoded
-    in part has a header that reads fine and no end. Checked without decoding the pixels."""
+    in part has a header that reads fine and no end. Checked without decoding the pixels.
+
+    Why it matters: the start of the image looks right in a quick check, but the service cannot
+    decode it, and the job fails after it was queued: copy or encode the file again."""
     return _base64_problems(request, contract, ids.IMAGE_TRUNCATED)
 
 
@@ -193,14 +199,20 @@ def image_too_large(request: Any, contract: Contract) -> list[Problem]:
     """An image is larger than 10 MB.
 
     Kling refuses a start or end frame over 10 MB (10 × 1024 × 1024 bytes). With --fetch-images, a
-    Content-Length over the limit is refused without downloading the body."""
+    Content-Length over the limit is refused without downloading the body.
+
+    Why it matters: the service refuses the frame and the job fails after it was queued; export
+    the image smaller or as JPEG, which keeps a frame well under the limit."""
     return _base64_problems(request, contract, ids.IMAGE_TOO_LARGE)
 
 
 def image_too_small(request: Any, contract: Contract) -> list[Problem]:
     """An image's width or height is under 300 pixels.
 
-    Kling needs each side of a start or end frame to be at least 300 px."""
+    Kling needs each side of a start or end frame to be at least 300 px.
+
+    Why it matters: the service refuses a smaller frame and the job fails after it was queued;
+    a thumbnail given in place of the full image is the usual cause."""
     return _base64_problems(request, contract, ids.IMAGE_TOO_SMALL)
 
 
@@ -208,7 +220,10 @@ def image_aspect_ratio(request: Any, contract: Contract) -> list[Problem]:
     """An image's aspect ratio is outside 1:2.5 to 2.5:1.
 
     Kling takes frames from 1:2.5 (tall) to 2.5:1 (wide), both ends included: 750x300 passes,
-    751x300 does not."""
+    751x300 does not.
+
+    Why it matters: the service refuses the frame and the job fails after it was queued; crop
+    the image to a shape inside the range rather than stretching it."""
     return _base64_problems(request, contract, ids.IMAGE_ASPECT_RATIO)
 
 
@@ -217,7 +232,10 @@ def image_ratios_differ(request: Any, contract: Contract) -> list[Problem]:
 
     The video starts on one frame and ends on the other, so it has to morph one shape into the
     other: the result is stretched or cropped. "Noticeably" is the schema's framesRatioTolerance
-    (5%: 1280x720 against 1280x800 warns, 1920x1080 against 1920x1088 does not)."""
+    (5%: 1280x720 against 1280x800 warns, 1920x1080 against 1920x1088 does not).
+
+    Why it matters: the request is valid and is billed, but the video distorts as it moves from
+    one shape to the other: crop both frames to the same aspect ratio."""
     frames = base64_frames(request, contract)
     if len(frames) < len(FRAMES):
         return []
@@ -232,9 +250,15 @@ UNREACHABLE_DOC = """With --fetch-images: an image URL cannot be fetched.
 The host does not resolve, refuses the connection or does not answer within --fetch-timeout;
 the answer is not a 2xx status; redirects loop or lead to a scheme other than http(s); or
 the connection closes before the body is whole. The service would fail the job the same way,
-after it was queued."""
+after it was queued.
+
+Why it matters: the request passes every offline check and is billed or queued, then fails
+when the service cannot fetch the frame: a typo, an expired signed link or a private bucket."""
 
 CONTENT_TYPE_DOC = """With --fetch-images: an image URL answers with a content type that is not an image.
 
 A web page, JSON or a login form where the image should be: the URL is probably not the
-file's direct link. The body is not downloaded."""
+file's direct link. The body is not downloaded.
+
+Why it matters: the service fetches that page, cannot read it as an image and fails the job:
+give the link to the image file itself (often "copy image address")."""

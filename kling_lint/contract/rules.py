@@ -52,41 +52,56 @@ SYNTAX_DOC = """The file cannot be read as one or more requests.
 
 Malformed JSON or YAML, an empty file, text that is not UTF-8, binary data, nesting far deeper
 than a request, YAML tags other than the standard ones, or aliases that expand without bound.
-The finding points at the place the reader stopped."""
+The finding points at the place the reader stopped.
+
+Why it matters: the gateway cannot read the body either and refuses it, and no other rule can
+check a file that cannot be read: fix this one first."""
 
 DUPLICATE_KEY_DOC = """A key appears twice in the same object.
 
-JSON parsers keep the last value silently, so what you read in the file is not what is sent."""
+Why it matters: JSON parsers keep the last value silently, so what you read in the file is not what is sent."""
 
 YAML11_DOC = """A plain YAML value that YAML 1.1 readers read differently.
 
 kling-lint reads YAML 1.2, where `aspect_ratio: 16:9` is the string "16:9"; PyYAML and other
-YAML 1.1 readers make it the number 969, `no` false and `010` the number 8. The same file is
-often read by such tools: quote the value."""
+YAML 1.1 readers make it the number 969, `no` false and `010` the number 8.
+
+Why it matters: the same file is often read by such tools (the script that sends it, another
+linter), which would send something other than what kling-lint checked: quote the value."""
 
 UNREADABLE_DOC = """The file could not be read at all.
 
 It does not exist, is not readable, is not a regular file (a FIFO, a device), is larger than
---max-bytes, or a symbolic link loops. The run exits with status 2."""
+--max-bytes, or a symbolic link loops. The run exits with status 2.
+
+Why it matters: a file that cannot be read is not checked at all, so nothing can be said about
+its requests; exit status 2 tells CI that kling-lint could not do its job, not that a request is
+wrong."""
 
 INTERNAL_DOC = """kling-lint's compiled schema check and its explanation disagree on a request.
 
-A bug of kling-lint's own: the request is not let through in silence. Please report it, with
-the request."""
+A bug of kling-lint's own, found by running both forms of the check on every invalid request.
+
+Why it matters: a verdict is only worth something when both forms agree, so the request is not
+let through in silence. Please report it, with the request."""
 
 UNUSED_SUPPRESSION_DOC = """A `# kling-lint: disable=…` comment that silences nothing.
 
 The rule it names has no finding on that line (for disable-file, in the file), the id names no
 rule, the rule cannot be silenced in the file (secret-in-request: a token has to leave the
 file; syntax, unreadable: the file was not checked), or the comment is not one of the two forms.
-As with ruff's RUF100: a stale suppression would hide the next real problem on its line.
-Remove the id from the comment."""
+
+Why it matters: as with ruff's RUF100, a stale suppression would hide the next real problem on
+its line. Remove the id from the comment."""
 
 TOO_MANY_FINDINGS_DOC = """A file has more findings than --max-findings allows; the rest are counted, not shown.
 
 The last finding of such a file says how many more there were, how many of them errors, and
-takes the severity of the worst of them. Only the findings shown are placed, masked and printed (a
-million-item list is one mistake repeated): fix what is shown, or raise --max-findings."""
+takes the severity of the worst of them.
+
+Why it matters: only the findings shown are placed, masked and printed, which keeps the report
+small (a million-item list is one mistake repeated), and this finding says there is more to fix
+than you see: fix what is shown, or raise --max-findings."""
 
 
 # ---------------------------------------------------------------- schema rules: shape
@@ -96,7 +111,10 @@ def type_mismatch(error: SchemaError, contract: Contract) -> Words:
     """A field has the wrong JSON type.
 
     A number for model, an object for prompt, true for duration, a list for extra_body, or a
-    request that is not an object at all."""
+    request that is not an object at all.
+
+    Why it matters: the gateway refuses a field of the wrong type, or reads it as something you did
+    not mean (true is not a number of seconds), so no job is made from what you wrote."""
     expected = expected_types(error.argument)
     if error.path[-1:] == DURATION and error.path[:2] in (DURATION, MULTI_PROMPT):
         expected = "a whole number of seconds"
@@ -112,8 +130,10 @@ def type_mismatch(error: SchemaError, contract: Contract) -> Words:
 def unknown_key(error: SchemaError, contract: Contract) -> Words:
     """A key that is not part of the contract, at the top, in extra_body or in a shot.
 
-    The service rejects or ignores unknown keys, and a misspelt key means the setting you
-    wanted is not applied. The message names the key you probably meant."""
+    The message names the key you probably meant.
+
+    Why it matters: the service rejects or ignores unknown keys, and a misspelt key means the
+    setting you wanted is not applied."""
     key, parent = error.path[-1], error.path[:-1]
     if not parent:
         place = "at the top level"
@@ -127,7 +147,10 @@ def unknown_key(error: SchemaError, contract: Contract) -> Words:
 
 
 def model_missing(error: SchemaError, contract: Contract) -> Words:
-    """The request has no model."""
+    """The request has no model.
+
+    Why it matters: the gateway sends a request to the model it names, and refuses one that names
+    none. The model is also the only place the quality tier and the sound are chosen."""
     return "the request has no model", f"add model: one of {', '.join(contract.allowed(('model',)))}"
 
 
@@ -135,7 +158,10 @@ def model_unknown(error: SchemaError, contract: Contract) -> Words:
     """model is not one of the {model:count} Kling v3 models of this endpoint.
 
     The models are {model:values}: the quality tier and whether sound is generated are part of
-    the name."""
+    the name.
+
+    Why it matters: the gateway refuses a model it does not serve, so a near miss (another
+    provider's spelling, a tier spelt out) fails at submission. The hint names the closest model."""
     from .suggest import closest  # difflib: only for a request that has this error
 
     guess = closest(str(error.value), error.argument)
@@ -147,12 +173,18 @@ def model_unknown(error: SchemaError, contract: Contract) -> Words:
 
 
 def prompt_empty(error: SchemaError, contract: Contract) -> Words:
-    """prompt is empty or only white space."""
+    """prompt is empty or only white space.
+
+    Why it matters: the prompt is what the video shows; the service refuses an empty one, and a
+    prompt of white space gives the model nothing to follow."""
     return "prompt is empty", "describe the video in prompt, or remove it and use extra_body.multi_prompt"
 
 
 def prompt_too_long(error: SchemaError, contract: Contract) -> Words:
-    """prompt is longer than {prompt:maxLength} characters."""
+    """prompt is longer than {prompt:maxLength} characters.
+
+    Why it matters: the service refuses a longer prompt rather than shorten it for you, so the job
+    is never made. A long description reads better split into shots (extra_body.multi_prompt)."""
     return (
         f"prompt has {len(error.value)} characters, more than the {error.argument} allowed",
         "shorten the prompt, or split it into shots with extra_body.multi_prompt",
@@ -162,7 +194,10 @@ def prompt_too_long(error: SchemaError, contract: Contract) -> Words:
 def image_url(error: SchemaError, contract: Contract) -> Words:
     """image or last_image is neither an http(s) URL with a host nor raw base64.
 
-    A data: URI is this error too: Kling rejects the prefix."""
+    A data: URI is this error too: Kling rejects the prefix.
+
+    Why it matters: the service fetches the frame from the URL; a relative path, a local file name
+    or a URL without a host cannot be fetched, and the job is refused or fails after it was queued."""
     name = field(error.path)
     if isinstance(error.value, str) and error.value.startswith("data:"):
         return f"{name} is a data: URI, which Kling rejects", "give an https URL, or the bare base64 without the data:…;base64, prefix"
@@ -178,20 +213,29 @@ def image_url(error: SchemaError, contract: Contract) -> Words:
 
 
 def aspect_ratio_unknown(error: SchemaError, contract: Contract) -> Words:
-    """aspect_ratio is not {aspect_ratio:values}."""
+    """aspect_ratio is not {aspect_ratio:values}.
+
+    Why it matters: the models make videos in these ratios only, and the service refuses any other
+    (a ratio written another way, such as 16x9 or 1.78, included)."""
     return f"aspect_ratio {show(error.value)} is not supported", f"use one of {', '.join(error.argument)}"
 
 
 def duration_range(error: SchemaError, contract: Contract) -> Words:
     """duration is not a whole number of seconds from {duration:minimum} to {duration:maximum}.
 
-    A numeric string counts by its value: "20" is out of range."""
+    A numeric string counts by its value: "20" is out of range.
+
+    Why it matters: the models make videos of these lengths only; the service refuses any other
+    length rather than round or cut it, so the job is never made."""
     limits = _range(contract, error.path)
     return f"duration must be a whole number of seconds {limits}, got {show(error.value)}", f"use a whole number of seconds {limits}"
 
 
 def cfg_scale_range(error: SchemaError, contract: Contract) -> Words:
-    """extra_body.cfg_scale is below {extra_body.cfg_scale:minimum} or above {extra_body.cfg_scale:maximum}."""
+    """extra_body.cfg_scale is below {extra_body.cfg_scale:minimum} or above {extra_body.cfg_scale:maximum}.
+
+    Why it matters: cfg_scale says how strictly the video follows the prompt, from loose to strict;
+    the service refuses a value outside that range, so the job is never made."""
     scale = contract.field(error.path)
     low, high = number(scale.minimum), number(scale.maximum)
     return f"extra_body.cfg_scale must be from {low} to {high}, got {show(error.value)}", f"use a number from {low} (loose) to {high} (strict)"
@@ -200,7 +244,10 @@ def cfg_scale_range(error: SchemaError, contract: Contract) -> Words:
 def shot_type_unknown(error: SchemaError, contract: Contract) -> Words:
     """extra_body.shot_type is not {extra_body.shot_type:values}.
 
-    A value spelt as Kling's own API spells it is named with this gateway's spelling."""
+    A value spelt as Kling's own API spells it is named with this gateway's spelling.
+
+    Why it matters: shot_type decides whether your shots are used or the model cuts its own; the
+    gateway refuses any other value, Kling's own spelling included, which it does not translate."""
     spelling = error.schema.get("x-kling-spellings", {}).get(error.value) if isinstance(error.value, str) else None
     if spelling is not None:
         return (
@@ -215,7 +262,10 @@ def shot_type_unknown(error: SchemaError, contract: Contract) -> Words:
 
 
 def negative_prompt_too_long(error: SchemaError, contract: Contract) -> Words:
-    """extra_body.negative_prompt is longer than {extra_body.negative_prompt:maxLength} characters."""
+    """extra_body.negative_prompt is longer than {extra_body.negative_prompt:maxLength} characters.
+
+    Why it matters: the service refuses a longer negative prompt rather than shorten it for you, so
+    the job is never made: name what the video must not show in fewer words."""
     return (
         f"extra_body.negative_prompt has {len(error.value)} characters, more than the {error.argument} allowed",
         "shorten the negative prompt",
@@ -223,7 +273,11 @@ def negative_prompt_too_long(error: SchemaError, contract: Contract) -> Words:
 
 
 def multi_prompt_size(error: SchemaError, contract: Contract) -> Words:
-    """extra_body.multi_prompt is empty or has more than {extra_body.multi_prompt:maxItems} shots."""
+    """extra_body.multi_prompt is empty or has more than {extra_body.multi_prompt:maxItems} shots.
+
+    Why it matters: a multi-shot video has at least {extra_body.multi_prompt:minItems} shot and at
+    most {extra_body.multi_prompt:maxItems}; the service refuses an empty list or more shots. Merge
+    shots, or make two videos."""
     shots = contract.field(MULTI_PROMPT)
     if not error.value:
         return "extra_body.multi_prompt has no shots", f"give {shots.min_items} to {shots.max_items} shots, or remove multi_prompt and use prompt"
@@ -232,7 +286,10 @@ def multi_prompt_size(error: SchemaError, contract: Contract) -> Words:
 
 
 def shot_prompt(error: SchemaError, contract: Contract) -> Words:
-    """A shot's prompt is missing, blank, or longer than {extra_body.multi_prompt.*.prompt:maxLength} characters."""
+    """A shot's prompt is missing, blank, or longer than {extra_body.multi_prompt.*.prompt:maxLength} characters.
+
+    Why it matters: each shot is made from its own prompt; a shot without one has nothing to show,
+    and the service refuses a longer shot prompt rather than shorten it for you."""
     if error.keyword == "required":
         return f"{field(error.path)} has no prompt", "give every shot a prompt"
     if error.keyword == "maxLength":
@@ -241,7 +298,10 @@ def shot_prompt(error: SchemaError, contract: Contract) -> Words:
 
 
 def shot_duration(error: SchemaError, contract: Contract) -> Words:
-    """A shot's duration is not a whole number of seconds, at least {extra_body.multi_prompt.*.duration:minimum}."""
+    """A shot's duration is not a whole number of seconds, at least {extra_body.multi_prompt.*.duration:minimum}.
+
+    Why it matters: the video is cut into shots of whole seconds; the service refuses a shot of no
+    time, negative time or a fraction of a second, so the job is never made."""
     least = number(contract.field(error.path).minimum)
     return f"{field(error.path)} must be a whole number of seconds, at least {least}, got {show(error.value)}", "use a whole number of seconds"
 
@@ -249,7 +309,10 @@ def shot_duration(error: SchemaError, contract: Contract) -> Words:
 def element_list(error: SchemaError, contract: Contract) -> Words:
     """extra_body.element_list is empty, has more than {extra_body.element_list:maxItems} entries, or an entry is not {element_id: …}.
 
-    element_id is a non-empty string or a positive integer."""
+    element_id is a non-empty string or a positive integer.
+
+    Why it matters: elements keep a subject the same across the video, each named by its id; the
+    service refuses a list of another size or an entry of another shape."""
     if error.path == ELEMENTS:
         elements = contract.field(ELEMENTS)
         takes = f"{elements.min_items} to {elements.max_items}"
@@ -265,26 +328,31 @@ def element_list(error: SchemaError, contract: Contract) -> Words:
 def prompt_and_multi_prompt(error: SchemaError, contract: Contract) -> Words:
     """prompt and extra_body.multi_prompt are both given.
 
-    multi_prompt replaces prompt; with both, it is unclear which the service uses."""
+    Why it matters: multi_prompt replaces prompt; with both, it is unclear which the service uses."""
     return "prompt and extra_body.multi_prompt are both given; a request takes one or the other", "remove prompt for a multi-shot video, or remove multi_prompt"
 
 
 def prompt_missing(error: SchemaError, contract: Contract) -> Words:
-    """Neither prompt nor extra_body.multi_prompt is given."""
+    """Neither prompt nor extra_body.multi_prompt is given.
+
+    Why it matters: the prompt, or the shots' prompts, say what the video shows; without either
+    there is nothing to make, and the service refuses the request."""
     return "the request has no prompt", "add prompt, or extra_body.multi_prompt for a multi-shot video"
 
 
 def last_image_without_image(error: SchemaError, contract: Contract) -> Words:
     """last_image is given without image.
 
-    An end frame needs a start frame."""
+    Why it matters: an end frame needs a start frame (the video moves from image to last_image),
+    and the service refuses last_image alone."""
     return "last_image is given without image; an end frame needs a start frame", "add image (the first frame), or remove last_image"
 
 
 def multi_prompt_last_image(error: SchemaError, contract: Contract) -> Words:
     """last_image is given with extra_body.multi_prompt.
 
-    A multi-shot video takes a first frame only."""
+    Why it matters: a multi-shot video takes a first frame only, and the service refuses an end
+    frame with shots."""
     return "last_image cannot be used with extra_body.multi_prompt; multi-shot takes a first frame only", "remove last_image, or use a single prompt"
 
 
@@ -359,7 +427,7 @@ def _values_at(request: Any, path: tuple[str, ...], at: Path = ()) -> Iterator[t
 def image_base64(request: Any, contract: Contract) -> Iterator[Problem]:
     """image or last_image is raw base64 rather than a URL.
 
-    Kling accepts raw base64 (no data: prefix, at most 10 MB), but this gateway documents URLs
+    Why it matters: Kling accepts raw base64 (no data: prefix, at most 10 MB), but this gateway documents URLs
     only, so the request may not pass through every gateway."""
     for place, test in contract.matching(ids.IMAGE_BASE64):
         for path, value in _values_at(request, place):
@@ -369,13 +437,19 @@ def image_base64(request: Any, contract: Contract) -> Iterator[Problem]:
 
 
 def aspect_ratio_ignored(request: Any, contract: Contract) -> Iterator[Problem]:
-    """aspect_ratio is given with image: the image's own ratio wins."""
+    """aspect_ratio is given with image: the image's own ratio wins.
+
+    Why it matters: with a start frame the video takes the image's ratio, so the aspect_ratio you
+    wrote has no effect and the video may come out in a ratio you did not expect."""
     if isinstance(request, dict) and "aspect_ratio" in request and "image" in request:
         yield Problem(ids.ASPECT_RATIO_IGNORED, ("aspect_ratio",), "aspect_ratio has no effect with image: the video takes the image's ratio", "remove aspect_ratio, or crop the image to the ratio you want")
 
 
 def shot_index(request: Any, contract: Contract) -> Iterator[Problem]:
-    """A shot's index is not its 1-based position in extra_body.multi_prompt."""
+    """A shot's index is not its 1-based position in extra_body.multi_prompt.
+
+    Why it matters: the shots are made in the list's order; an index that says another order leaves
+    it unclear which one you meant. Leave index out, or number the shots from 1 in order."""
     for position, shot in enumerate(_shots(request) or [], start=1):
         index = _whole_number(_get(shot, "index"))
         if index is not None and index != position:
@@ -384,7 +458,10 @@ def shot_index(request: Any, contract: Contract) -> Iterator[Problem]:
 
 
 def shot_durations_sum(request: Any, contract: Contract) -> Iterator[Problem]:
-    """Every shot has a duration, and they do not add up to duration ({duration:default} when omitted)."""
+    """Every shot has a duration, and they do not add up to duration ({duration:default} when omitted).
+
+    Why it matters: the shots are cut from one video of duration seconds; shots that last longer or
+    shorter cannot be made as written, so the service refuses the request or changes your shots."""
     shots = _shots(request)
     if not shots:
         return
@@ -408,7 +485,7 @@ def shot_durations_sum(request: Any, contract: Contract) -> Iterator[Problem]:
 def shot_durations_partial(request: Any, contract: Contract) -> Iterator[Problem]:
     """Some shots have a duration and others do not.
 
-    How the remaining time is shared is then up to the service."""
+    Why it matters: how the remaining time is shared is then up to the service."""
     shots = [shot for shot in _shots(request) or [] if isinstance(shot, dict)]
     timed = sum("duration" in shot for shot in shots)
     if 0 < timed < len(shots):
@@ -418,7 +495,7 @@ def shot_durations_partial(request: Any, contract: Contract) -> Iterator[Problem
 def multi_prompt_shot_type(request: Any, contract: Contract) -> Iterator[Problem]:
     """extra_body.multi_prompt with a shot_type other than {extra_body.shot_type:x-kling-keeps-shots}, or with no shot_type.
 
-    With any other shot_type the model cuts shots itself and would ignore yours."""
+    Why it matters: with any other shot_type the model cuts shots itself and would ignore yours."""
     if not isinstance(_shots(request), list):
         return
     keeps = contract.field(SHOT_TYPE).get("x-kling-keeps-shots")
@@ -435,7 +512,7 @@ def multi_prompt_shot_type(request: Any, contract: Contract) -> Iterator[Problem
 def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
     """duration (or a shot's duration) is a numeric string such as "{duration:default}".
 
-    The gateway's examples send a number; a string is accepted but may not be everywhere."""
+    Why it matters: the gateway's examples send a number; a string is accepted but may not be everywhere."""
     places: list[tuple[Path, Any]] = [(DURATION, _get(request, "duration"))]
     for index, shot in enumerate(_shots(request) or []):
         places.append((MULTI_PROMPT + (index, "duration"), _get(shot, "duration")))
@@ -453,10 +530,11 @@ def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
 def secret_in_request(request: Any, contract: Contract) -> Iterator[Problem]:
     """A value, key or comment looks like an API token (sk-…, Bearer …).
 
-    Tokens belong in the Authorization header, taken from the environment, never in a request
-    file that is committed: a comment or a key leaks a token as surely as a value does, and so
-    does a token written with escapes. The finding points at the token; kling-lint never
-    prints it in full."""
+    The finding points at the token; kling-lint never prints it in full, and the token is found
+    also where it is written with escapes.
+
+    Why it matters: tokens belong in the Authorization header, taken from the environment, never
+    in a request file that is committed: a comment or a key leaks a token as surely as a value."""
     return secrets.in_request(request)
 
 
