@@ -29,12 +29,16 @@ def main() -> None:
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that check files, this one included (default: one a core, from 400 files).")
-def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None) -> None:
+@click.option("--fix", is_flag=True, help="Apply the safe fixes ([*]) to the files, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too (a guessed name, a moved key).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (exit 1 when there is something to fix).")
+def check(paths: tuple[str, ...], output_format: str, strict: bool, max_bytes: int, color: str, jobs: int | None,
+          fix: bool, unsafe_fixes: bool, diff: bool) -> None:
     """Check request files and directories; "-" reads standard input.
 
     Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 a file could not be read.
     """
-    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs))
+    sys.exit(run_check(paths, output_format, strict, max_bytes, color, jobs, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff))
 
 
 @main.command()

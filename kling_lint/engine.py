@@ -41,6 +41,8 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, con
         positions = document.positions()
         lines = lines or _Lines(loaded.text)
         findings.extend(_place(problem, positions, lines, name, contract) for problem in problems)
+        if any(problem.repair for problem in problems):  # the fixes: edits of the file's own text
+            _attach_fixes(findings, problems, positions, loaded.text, lines.index)
     findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule))
     return findings
 
@@ -120,6 +122,16 @@ def _place(problem: Problem, positions: Positions, lines: _Lines, name: str, con
         snippet=_shown(snippet),
         snippet_offset=offset,
     )
+
+
+def _attach_fixes(findings: list[Finding], problems: list[Problem], positions: Positions, text: str, index: LineIndex) -> None:
+    """Give the findings just placed (the last ``len(problems)``) the fixes their repairs make."""
+    from .edits import fix_for
+
+    first = len(findings) - len(problems)
+    for number, problem in enumerate(problems):
+        if problem.repair is not None:
+            findings[first + number] = findings[first + number]._replace(fix=fix_for(problem, positions, text, index))
 
 
 def _snippet(text: str, column: int) -> tuple[str, int]:

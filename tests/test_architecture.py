@@ -28,11 +28,13 @@ ALLOWED = {
     "load": {"findings", "rule_ids"},
     "contract": {"findings", "redact", "rule_ids", "schema"},  # schema: the installed schema file
     "files": {"load"},
-    "engine": {"contract", "findings", "load", "redact", "rule_ids"},
+    "engine": {"contract", "edits", "findings", "load", "redact", "rule_ids"},
+    "edits": {"findings", "load"},  # a problem's repair as edits of the file's text, for the engine
     "parallel": set(),  # a pool of forked workers that knows nothing of requests
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
-    "run": {"__init__", "api", "contract", "findings", "report"},  # __init__: the version, for SARIF
+    "run": {"__init__", "api", "contract", "findings", "fix", "report"},  # fix: only with --fix/--diff
+    "fix": {"api", "contract", "engine", "files", "findings", "load", "rule_ids"},  # __init__: the version, for SARIF
     "cli": {"__init__", "run", "contract", "preview", "prices"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run

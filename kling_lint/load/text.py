@@ -69,6 +69,10 @@ class LineIndex:
         line = bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
 
+    def offset(self, line: int, column: int) -> int:
+        """The character offset of a 1-based (line, column): ``position``'s inverse."""
+        return self._starts[line - 1] + column - 1
+
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
         if not 1 <= line <= len(self._starts):

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from .. import rule_ids
-from ..findings import Path, Problem, brief
+from ..findings import REPAIR_QUOTE, Path, Problem, Repair, brief
 from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Positions, Span, too_deep_message
 from .text import LineIndex
 
@@ -412,6 +412,7 @@ class _Builder:
                 hint or f'quote it ("{brief(event.value)}") so that every YAML reader sees the same value',
                 at_key=at_key,
                 position=self.span(event.start_mark, event.end_mark),
+                repair=None if hint else Repair(REPAIR_QUOTE, None, True, "quote it"),
             )
         )
 

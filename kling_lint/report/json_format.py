@@ -26,7 +26,7 @@ class Reporter:
 
 
 def diagnostic(finding: Finding) -> dict[str, object]:
-    return {
+    out: dict[str, object] = {
         "file": finding.file,
         "line": finding.line,
         "column": finding.column,
@@ -36,3 +36,14 @@ def diagnostic(finding: Finding) -> dict[str, object]:
         "hint": finding.hint,
         "json_path": finding.json_path,
     }
+    if finding.fix is not None:  # only a fixable finding has the key, so other readers see no change
+        out["fix"] = fix_object(finding)
+    return out
+
+
+def fix_object(finding: Finding) -> dict[str, object] | None:
+    """The finding's fix: edits as character offsets into the file's text (a BOM not counted)."""
+    if finding.fix is None:
+        return None
+    edits = [{"start": e.start, "end": e.end, "text": e.text} for e in finding.fix.edits]
+    return {"applicability": finding.fix.applicability, "edits": edits, "message": finding.fix.message}

@@ -25,7 +25,8 @@ class Reporter:
     def render(self, finding: Finding) -> str:
         where = finding.file if finding.line is None else f"{finding.file}:{finding.line}:{finding.column}"
         severity = self.paint(f"{finding.severity.value}[{finding.rule}]", finding.severity.value)
-        lines = [f"{self.paint(where, 'bold')}: {severity} {finding.message}"]
+        fixable = "[*] " if finding.fix is not None and finding.fix.applicability == "safe" else ""
+        lines = [f"{self.paint(where, 'bold')}: {severity} {fixable}{finding.message}"]
         lines.extend(self.excerpt(finding))
         if finding.hint:
             lines.append(f"  {self.paint('hint', 'cyan')}: {finding.hint}")
@@ -52,10 +53,24 @@ class Reporter:
         files = f"{summary.files} file" + ("" if summary.files == 1 else "s")
         if not summary.errors and not summary.warnings:
             self.stream.write(f"no problems in {files}\n")
+            self.stream.write(fix_summary(summary))
             return
         errors = f"{summary.errors} error" + ("" if summary.errors == 1 else "s")
         warnings = f"{summary.warnings} warning" + ("" if summary.warnings == 1 else "s")
         self.stream.write(f"{errors}, {warnings} in {files}\n")
+        self.stream.write(fix_summary(summary))
+
+
+def fix_summary(summary: Summary) -> str:
+    """What --fix did or could do, as ruff says it; nothing when there is nothing to say."""
+    said = []
+    if summary.fixed:
+        said.append(f"fixed {summary.fixed} finding" + ("" if summary.fixed == 1 else "s"))
+    if summary.fixable:
+        said.append(f"[*] {summary.fixable} fixable with --fix")
+    if summary.unsafe_fixable:
+        said.append(f"{summary.unsafe_fixable} more with --fix --unsafe-fixes")
+    return "; ".join(said) + "\n" if said else ""
 
 
 __all__ = ["Reporter", "Severity"]
