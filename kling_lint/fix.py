@@ -40,6 +40,7 @@ class Fixed(NamedTuple):
     findings: list[Finding]
     fixed: int
     note: str | None = None  # why a fix was left out: kling-lint's own bug, worth reporting
+    rounds: tuple[tuple[str, tuple[Fix, ...]], ...] = ()  # each round's text and the fixes applied to it
 
 
 def fix_bytes(data: bytes, name: str, unsafe: bool = False, contract: Contract | None = None,
@@ -56,7 +57,7 @@ def fix_bytes(data: bytes, name: str, unsafe: bool = False, contract: Contract |
     if not chosen:
         return Fixed(data, findings, 0)
     text = data[len(bom):].decode("utf-8")
-    seen, fixed, note = {text}, 0, None
+    seen, fixed, note, rounds = {text}, 0, None, []
     for _ in range(MAX_ROUNDS):
         chosen = _chosen(findings, unsafe)
         if not chosen:
@@ -65,30 +66,27 @@ def fix_bytes(data: bytes, name: str, unsafe: bool = False, contract: Contract |
         if step is None:
             note = "a fix would have made the file unreadable or added a finding, so it was not applied; please report this file to kling-lint's maintainers"
             break
-        text, findings, applied = step
-        if text in seen:
+        if step[0] in seen:
             note = "the fixes did not settle (a text came back); please report this file to kling-lint's maintainers"
             break
+        rounds.append((text, step[2]))
+        text, findings = step[0], step[1]
         seen.add(text)
-        fixed += applied
+        fixed += len(step[2])
     else:
         if _chosen(findings, unsafe):
             note = f"the fixes did not settle in {MAX_ROUNDS} rounds; please report this file to kling-lint's maintainers"
-    return Fixed(bom + text.encode("utf-8"), findings, fixed, note)
+    return Fixed(bom + text.encode("utf-8"), findings, fixed, note, tuple(rounds))
 
 
 def _chosen(findings: list[Finding], unsafe: bool) -> list[Fix]:
     return [f.fix for f in findings if f.fix is not None and (unsafe or f.fix.applicability == SAFE)]
 
 
-def _round(text: str, findings: list[Finding], chosen: list[Fix], check: object) -> tuple[str, list[Finding], int] | None:
+def _round(text: str, findings: list[Finding], chosen: list[Fix], check: object) -> tuple[str, list[Finding], tuple[Fix, ...]] | None:
     """One round: every fix that fits, or failing that the first fix that is fine alone."""
-    candidate, applied = apply_fixes(text, chosen)
-    after = check(candidate)  # type: ignore[operator]
-    if _acceptable(findings, after):
-        return candidate, after, applied
-    for fix in chosen:
-        candidate, applied = apply_fixes(text, [fix])
+    for fixes in [chosen] + [[fix] for fix in chosen]:
+        candidate, applied = apply_fixes(text, fixes)
         after = check(candidate)  # type: ignore[operator]
         if _acceptable(findings, after):
             return candidate, after, applied
@@ -104,9 +102,9 @@ def _acceptable(before: list[Finding], after: list[Finding]) -> bool:
     return not (has - had)
 
 
-def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, tuple[Fix, ...]]:
     """``text`` with the fixes applied by first offset; a fix that overlaps (or touches) one
-    already taken is left for the next round. Returns the new text and how many were applied."""
+    already taken is left for the next round. Returns the new text and the fixes applied."""
     taken: list[Fix] = []
     end = -1
     for fix in sorted(fixes, key=lambda fix: (fix.edits[0].start, fix.edits[-1].end)):
@@ -120,7 +118,7 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
         out.append(edit.text)
         at = edit.end
     out.append(text[at:])
-    return "".join(out), len(taken)
+    return "".join(out), tuple(taken)
 
 
 # ---------------------------------------------------------------- writing
@@ -139,7 +137,7 @@ def write_fixed(path: str, original: bytes, fixed: bytes) -> None:
     real = os.path.realpath(path)
     try:
         info = os.stat(real)
-        if not os.access(real, os.W_OK):
+        if not os.access(real, os.W_OK) or not info.st_mode & 0o222:  # the mode, for root too
             raise NotWritten("the file is read-only; it was left as it is")
         with open(real, "rb") as handle:
             now = handle.read(len(original) + 1)
