@@ -25,6 +25,11 @@ SAMPLES = [
 CURL_SAMPLE = ["examples/batch.jsonl"]
 MARKDOWN_SAMPLE = ["--pretty", "--markdown", "examples/multi-prompt-image-to-video.yaml"]
 DRY_RUN_SAMPLE = ["--prices", "examples/prices.toml", "examples/batch.yaml"]
+FIX_SAMPLES = [
+    "examples/invalid/yaml11-ambiguous.yaml",
+    "examples/invalid/shot-index.json",
+    "examples/invalid/unknown-key.json",
+]
 
 
 def _run(*args: str) -> str:
@@ -43,8 +48,31 @@ def sections() -> dict[str, str]:
         "output": f"```console\n$ kling-lint check {' '.join(SAMPLES)}\n{output.rstrip()}\n```",
         "curl": f"```console\n$ kling-lint curl {' '.join(CURL_SAMPLE)}\n{_stdout('curl', *CURL_SAMPLE)}\n```",
         "curl-markdown": f"````console\n$ kling-lint curl {' '.join(MARKDOWN_SAMPLE)}\n{_stdout('curl', *MARKDOWN_SAMPLE)}\n````",
+        "fix": _fix_section(),
         "dry-run": f"```console\n$ kling-lint dry-run {' '.join(DRY_RUN_SAMPLE)}\n{_stdout('dry-run', '--color', 'never', *DRY_RUN_SAMPLE)}\n```",
     }
+
+
+def _fix_section() -> str:
+    """``check --diff`` then ``check --fix`` on copies of FIX_SAMPLES, in a temporary folder
+    (examples/ itself is never written)."""
+    import os
+    import shutil
+    import tempfile
+
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as folder:
+        for sample in FIX_SAMPLES:
+            os.makedirs(os.path.join(folder, os.path.dirname(sample)), exist_ok=True)
+            shutil.copyfile(ROOT / sample, os.path.join(folder, sample))
+        os.chdir(folder)
+        try:
+            steps = [["check", "--diff", "--unsafe-fixes", *FIX_SAMPLES], ["check", "--fix", "--color", "never", *FIX_SAMPLES],
+                     ["check", "--fix", "--unsafe-fixes", "--color", "never", *FIX_SAMPLES]]
+            shown = [f"$ kling-lint {' '.join(step)}\n{_run(*step).rstrip()}" for step in steps]
+        finally:
+            os.chdir(here)
+    return "```console\n" + "\n\n".join(shown) + "\n```"
 
 
 def render(text: str) -> str:
