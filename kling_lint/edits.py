@@ -81,7 +81,14 @@ def fix_for(problem: Problem, positions: Positions, text: str, index: LineIndex)
 
 def _value(problem: Problem, repair: Repair, positions: Positions, source: _Text) -> list[Edit]:
     start, end = source.bounds(positions[problem.path].value)
+    if not _bare(source.text[start:end]):
+        return []
     return [Edit(start, end, render(repair.value, source.text[start:end]))]
+
+
+def _bare(raw: str) -> bool:
+    """A scalar written as just itself: no YAML anchor, alias, tag or block scalar to keep."""
+    return bool(raw) and raw[0] not in "&*!|>" and "\n" not in raw.strip()
 
 
 def _quote(problem: Problem, repair: Repair, positions: Positions, source: _Text) -> list[Edit]:
@@ -97,6 +104,8 @@ def _quote(problem: Problem, repair: Repair, positions: Positions, source: _Text
 
 def _rename(problem: Problem, repair: Repair, positions: Positions, source: _Text) -> list[Edit]:
     start, end = source.bounds(positions[problem.path].key)  # type: ignore[arg-type]
+    if not _bare(source.text[start:end]):
+        return []
     return [Edit(start, end, render(str(repair.value), source.text[start:end]))]
 
 

@@ -18,7 +18,7 @@ import stat
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, TextIO
 
 from . import rule_ids
@@ -83,11 +83,11 @@ def _chosen(findings: list[Finding], unsafe: bool) -> list[Fix]:
     return [f.fix for f in findings if f.fix is not None and (unsafe or f.fix.applicability == SAFE)]
 
 
-def _round(text: str, findings: list[Finding], chosen: list[Fix], check: object) -> tuple[str, list[Finding], tuple[Fix, ...]] | None:
+def _round(text: str, findings: list[Finding], chosen: list[Fix], check: Callable[[str], list[Finding]]) -> tuple[str, list[Finding], tuple[Fix, ...]] | None:
     """One round: every fix that fits, or failing that the first fix that is fine alone."""
     for fixes in [chosen] + [[fix] for fix in chosen]:
         candidate, applied = apply_fixes(text, fixes)
-        after = check(candidate)  # type: ignore[operator]
+        after = check(candidate)
         if _acceptable(findings, after):
             return candidate, after, applied
     return None

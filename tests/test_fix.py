@@ -273,3 +273,13 @@ def test_check_without_fix_never_imports_the_fix_module() -> None:
     assert "kling_lint.fix" not in loaded and "tempfile" not in loaded
     valid = _modules_after([str(ROOT / "examples" / "text-to-video.json")])
     assert "kling_lint.edits" not in valid and "kling_lint.fix" not in valid
+
+
+@pytest.mark.parametrize("text", [
+    'model: kling-v3-std-silent\nprompt: a\nduration: &d "5"\n',  # an anchor: an alias may refer to it
+    'model: kling-v3-std-silent\nprompt: a\nduration: !!str 5\n',  # a tag says the type on purpose
+    'model: kling-v3-std-silent\nprompt: a\nnegative_prompt: >\n  blur\n',  # a block value over lines
+])
+def test_no_fix_where_the_text_holds_more_than_the_value(text: str) -> None:
+    findings = lint_bytes(text.encode(), "r.yaml")
+    assert findings and all(f.fix is None for f in findings)
