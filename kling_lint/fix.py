@@ -155,6 +155,7 @@ def write_fixed(path: str, original: bytes, fixed: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
             os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
+            _keep_owner(handle.fileno(), info)
         os.replace(temporary, real)
     except OSError as error:
         try:
@@ -162,6 +163,16 @@ def write_fixed(path: str, original: bytes, fixed: bytes) -> None:
         except OSError:
             pass
         raise NotWritten(f"could not be written ({_reason(error)}); it was left as it is") from None
+
+
+def _keep_owner(descriptor: int, info: os.stat_result) -> None:
+    """The original's owner and group for the new file, where this process may give them."""
+    if (info.st_uid, info.st_gid) == (os.geteuid(), os.getegid()):
+        return
+    try:
+        os.fchown(descriptor, info.st_uid, info.st_gid)
+    except OSError:  # not ours to give: the file keeps this process's owner, as any editor's would
+        pass
 
 
 def _reason(error: OSError) -> str:

@@ -60,7 +60,7 @@ def _check(paths: Sequence[str], output_format: str, strict: bool, max_bytes: in
     """The report of ``paths``; ``unsafe_fixes`` not None: after ``--fix`` (with unsafe fixes when True)."""
     from . import __version__
     from .api import lint_paths
-    from .findings import Severity, Summary
+    from .findings import SAFE, Severity, Summary
     from .report import reporter
 
     context = {}
@@ -80,8 +80,8 @@ def _check(paths: Sequence[str], output_format: str, strict: bool, max_bytes: in
         unreadable += not result.readable
         errors += sum(f.severity is Severity.ERROR for f in result.findings)
         warnings += sum(f.severity is Severity.WARNING for f in result.findings)
-        fixable += sum(f.fix is not None and f.fix.applicability == "safe" for f in result.findings)
-        unsafe_fixable += sum(f.fix is not None and f.fix.applicability != "safe" for f in result.findings)
+        fixable += sum(f.fix is not None and f.fix.applicability == SAFE for f in result.findings)
+        unsafe_fixable += sum(f.fix is not None and f.fix.applicability != SAFE for f in result.findings)
         report.file(result.name, result.findings)
     fixed = fixer.fixed if fixer else 0
     report.finish(Summary(files, errors, warnings, unreadable, fixable, unsafe_fixable, fixed))

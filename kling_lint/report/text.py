@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from ..findings import Finding, Severity, Summary
+from ..findings import SAFE, Finding, Severity, Summary
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "bold": "\033[1m", "dim": "\033[2m", "cyan": "\033[36m"}
 _RESET = "\033[0m"
@@ -25,7 +25,7 @@ class Reporter:
     def render(self, finding: Finding) -> str:
         where = finding.file if finding.line is None else f"{finding.file}:{finding.line}:{finding.column}"
         severity = self.paint(f"{finding.severity.value}[{finding.rule}]", finding.severity.value)
-        fixable = "[*] " if finding.fix is not None and finding.fix.applicability == "safe" else ""
+        fixable = "[*] " if finding.fix is not None and finding.fix.applicability == SAFE else ""
         lines = [f"{self.paint(where, 'bold')}: {severity} {fixable}{finding.message}"]
         lines.extend(self.excerpt(finding))
         if finding.hint:
