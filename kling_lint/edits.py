@@ -126,6 +126,9 @@ def _move(problem: Problem, repair: Repair, positions: Positions, source: _Text)
         if target[:-1] != parent:
             return []
         return [_wrap(source, key_start, value_end, str(target[-1]), parent_flow)]
+    comment = not parent_flow and source.text[value_end:source.line_end(value_end)].strip()
+    if comment and _is_flow(source.raw(positions[target].value)):
+        return []  # a flow mapping could not take the comment after the value along
     inserted = _insert_into(source, positions, target, key_start, value_end)
     removed = _remove_flow(source, key_start, value_end) if parent_flow else _remove_line(source, key_start, value_end)
     if inserted is None or removed is None:

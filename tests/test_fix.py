@@ -283,3 +283,16 @@ def test_check_without_fix_never_imports_the_fix_module() -> None:
 def test_no_fix_where_the_text_holds_more_than_the_value(text: str) -> None:
     findings = lint_bytes(text.encode(), "r.yaml")
     assert findings and all(f.fix is None for f in findings)
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    ('{\n  "model": "m",\n  "negative_prompt": "blur",\n  "extra_body": {\n    "cfg_scale": 0.5\n  }\n}\n',
+     '{\n  "model": "m",\n  "extra_body": {\n    "negative_prompt": "blur",\n    "cfg_scale": 0.5\n  }\n}\n'),
+    ('{"model": "m", "extra_body": {}, "negative_prompt": "blur"}', '{"model": "m", "extra_body": {"negative_prompt": "blur"}}'),
+    ('model: m\nnegative_prompt: blur\n', 'model: m\nextra_body:\n  negative_prompt: blur\n'),
+])
+def test_a_key_moves_into_its_object_in_the_file_s_own_style(text: str, fixed: str) -> None:
+    name = "r.json" if text.startswith("{") else "r.yaml"
+    finding = next(f for f in lint_bytes(text.encode(), name) if f.rule == rule_ids.UNKNOWN_KEY)
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    assert apply_fixes(text, [finding.fix])[0] == fixed

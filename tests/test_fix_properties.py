@@ -166,7 +166,8 @@ def _block(draw: Any, value: Any, indent: int, comments: bool) -> list[str]:
 
 @st.composite
 def mistaken_files(draw: Any) -> tuple[str, bytes]:
-    """(suffix, bytes) of a file holding one or more requests with fixable mistakes."""
+    """(suffix, bytes) of a file holding one or more requests with fixable mistakes. Every
+    mistake has its fix, but for a key moved from a line with a comment on it."""
     style = draw(st.sampled_from(STYLES))
     count = draw(st.integers(1, 3)) if style in ("jsonl", "yaml-block") else 1
     requests = [draw(mistaken_requests()) for _ in range(count)]
@@ -228,12 +229,14 @@ def test_fix_keeps_every_other_byte_and_mends_what_it_says(case: tuple[str, byte
         assert texts[-1].count("\n") == texts[-1].count("\r\n")
     comments = re.findall(r"# (?:about [$\w]+|a note|requests with mistakes)", original)  # the writer's
     assert Counter(re.findall(r"# (?:about [$\w]+|a note|requests with mistakes)", texts[-1])) >= Counter(comments)
-    # (b) nothing fixable left, the fixed rules gone, nothing new
+    # (b) every finding that had a fix is gone, nothing fixable is left, and nothing new appeared
     after = lint_bytes(outcome.data, name)
     assert after == outcome.findings
     assert not [f for f in after if f.fix is not None]
-    assert not [f for f in after if f.rule in FIXED_RULES], after
-    assert not _keys(after) - _keys(before)
+    fixable = _keys([f for f in before if f.fix is not None])
+    assert not _keys(after) - (_keys(before) - fixable), after  # as multisets: documents may share paths
+    unfixed = FIXED_RULES - {rule_ids.UNKNOWN_KEY} if b"# a note" in data else FIXED_RULES
+    assert not [f for f in after if f.rule in unfixed], after  # every mistake injected has its fix
     # (c) a second --fix changes nothing
     again = fix_bytes(outcome.data, name, unsafe=True)
     assert again.data == outcome.data and again.fixed == 0
