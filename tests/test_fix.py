@@ -296,3 +296,10 @@ def test_a_key_moves_into_its_object_in_the_file_s_own_style(text: str, fixed: s
     finding = next(f for f in lint_bytes(text.encode(), name) if f.rule == rule_ids.UNKNOWN_KEY)
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
     assert apply_fixes(text, [finding.fix])[0] == fixed
+
+
+def test_a_yaml11_number_is_not_quoted() -> None:
+    """Quoting 16:9 keeps YAML 1.2's string; quoting 5e-324 would make a number a string."""
+    text = b"model: kling-v3-std-silent\nprompt: a\naspect_ratio: 16:9\nextra_body:\n  cfg_scale: 5e-324\n"
+    fixes = {f.json_path: f.fix for f in lint_bytes(text, "r.yaml") if f.rule == rule_ids.YAML11_AMBIGUOUS}
+    assert fixes["$.aspect_ratio"] is not None and fixes["$.extra_body.cfg_scale"] is None

@@ -394,13 +394,13 @@ class _Builder:
             value, message = plain_reading(event.value) if plain else (_scalar_value(event), None)
         except _Invalid as error:
             raise _error_at(str(error), event.start_mark) from None
-        if message is not None:
-            self.note_yaml11(event, message)
+        if message is not None:  # quoting keeps a string's meaning; a number's would change
+            self.note_yaml11(event, message, quote=isinstance(value, str))
         elif plain and value == "<<" and self.stack and self.stack[-1].expects_key():
             self.note_yaml11(event, _MERGE_KEY, "write the keys out instead of merging them")
         self.add(value, 1, len(event.value), event.start_mark, event.end_mark, event.anchor)
 
-    def note_yaml11(self, event: Any, message: str, hint: str | None = None) -> None:
+    def note_yaml11(self, event: Any, message: str, hint: str | None = None, quote: bool = False) -> None:
         parent = self.stack[-1] if self.stack else None
         at_key = parent is not None and parent.expects_key()
         path = parent.next_path() + ((event.value,) if at_key else ()) if parent else ()
@@ -412,7 +412,7 @@ class _Builder:
                 hint or f'quote it ("{brief(event.value)}") so that every YAML reader sees the same value',
                 at_key=at_key,
                 position=self.span(event.start_mark, event.end_mark),
-                repair=None if hint else Repair(REPAIR_QUOTE, None, True, "quote it"),
+                repair=Repair(REPAIR_QUOTE, None, True, "quote it") if quote else None,
             )
         )
 
