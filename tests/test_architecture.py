@@ -33,8 +33,8 @@ ALLOWED = {
     "parallel": set(),  # a pool of forked workers that knows nothing of requests
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
-    "run": {"__init__", "api", "contract", "findings", "fix", "report"},  # fix: only with --fix/--diff
-    "fix": {"api", "contract", "engine", "files", "findings", "load", "rule_ids"},  # __init__: the version, for SARIF
+    "run": {"__init__", "api", "contract", "findings", "fix", "report"},  # __init__: the version, for SARIF; fix: only with --fix/--diff
+    "fix": {"api", "contract", "engine", "files", "findings", "load", "rule_ids"},  # applies the engine's fixes and writes files
     "cli": {"__init__", "run", "contract", "preview", "prices"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
