@@ -6,7 +6,10 @@ Public API (imported on first use, so that ``import kling_lint`` stays cheap):
 - ``lint_text(text, filename=...)`` and ``lint_file(path)``: request files, with positions;
 - ``lint_paths(paths)``: files and directories, one ``FileResult`` a file;
 - ``Finding``, ``Severity``: the record every finding is, and its severity;
-- ``RULES``: every rule by id, with its severity and documentation.
+- ``RULES``: every rule by id, with its severity and documentation;
+- ``Contract``: everything derived from a schema (the packaged one, or your own copy); pass
+  ``contract=`` to any of the functions above to check against it.
+- ``InvalidRequest``: what the guard for httpx clients (``kling_lint.guard``) raises.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["Finding", "FileResult", "RULES", "Severity", "lint", "lint_file", "lint_paths", "lint_text"]
+__all__ = ["Contract", "Finding", "FileResult", "InvalidRequest", "RULES", "Severity", "lint", "lint_file", "lint_paths", "lint_text"]
 
 _HOMES = {
     "Finding": "kling_lint.findings",
@@ -25,6 +28,8 @@ _HOMES = {
     "lint_paths": "kling_lint.api",
     "lint_text": "kling_lint.api",
     "RULES": "kling_lint.contract",
+    "Contract": "kling_lint.contract",
+    "InvalidRequest": "kling_lint.guard",
 }
 
 
@@ -34,3 +39,9 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(_HOMES[name]), name)
+
+
+def __dir__() -> list[str]:
+    """What editors and ``dir()`` list: the public API besides the module's own names, though
+    ``__getattr__`` imports each of them only when it is used."""
+    return sorted(set(globals()) | set(__all__))

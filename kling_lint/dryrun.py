@@ -13,15 +13,15 @@ schema's enum to a known tier and sound, so a model named another way fails ther
 
 from __future__ import annotations
 
-from functools import cache
 from collections import namedtuple
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .curl import NOT_SENT
 from .findings import brief
 
 if TYPE_CHECKING:  # decimal is imported by the cost estimate only: curl never needs it
-    from decimal import Decimal
+    pass
 
 TEXT_TO_VIDEO = "text-to-video"
 IMAGE_TO_VIDEO = "image-to-video"

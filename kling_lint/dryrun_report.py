@@ -12,21 +12,23 @@ import math
 from collections import namedtuple
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .curl import json_text, one_line
-from .dryrun import FROM_THE_IMAGE, Plan, Totals
+from .curl import json_text, masked, one_line
+from .dryrun import Plan, Totals
 from .findings import Finding, Severity
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
 
-class Planned(namedtuple("Planned", "file entry plan curl")):
+class Planned(namedtuple("Planned", "file entry plan curl images", defaults=(None,))):
     """One request of the run: its file, its entry (preview.Entry), its plan and its command.
 
     ``file`` (str)
     ``entry`` (Any)
     ``plan`` (Plan | None): None for a request the file could not give
     ``curl`` (str | None): None: left out (--no-curl) or not made (the request has errors)
+    ``images`` (dict[str, images.ImageInfo] | None): "start_frame" / "end_frame" -> what is known
+    of the frame's image (base64 data: always; a URL: with --fetch-images)
     """
 
     __slots__ = ()
@@ -46,6 +48,7 @@ class TextRenderer:
         self.stream = stream
         self.findings = reporter("text", stream, color)
         self.shown = 0
+        self.problem_shown = False  # --send: the problem that stopped sending is on an answer's line
 
     def file_findings(self, name: str, findings: list[Finding]) -> None:
         if findings:
@@ -58,7 +61,7 @@ class TextRenderer:
         write = self.stream.write
         write(self.findings.paint(f"{one_line(item.file)}:{entry.line}", "bold") + f" (request {entry.index})\n")
         if plan is not None:
-            for label, value in _rows(plan):
+            for label, value in _rows(plan, item.images or {}):
                 write(f"  {label:<14}{value}\n")
             write("  body (what the gateway works from; # default: filled in from the schema)\n")
             write("".join(f"    {line}\n" for line in _body_lines(plan.body, plan.defaults)))
@@ -94,8 +97,77 @@ class TextRenderer:
             write(f"estimated cost: {_money(totals.cost.total)} {totals.cost.currency}{partial}; "
                   f"an estimate from {one_line(totals.cost.source)}: prices differ by gateway and change\n")
 
+    # ---- --send: each answer and each job's state as it comes, then what became of the run
 
-def _rows(plan: Plan) -> list[tuple[str, str]]:
+    def sending(self, url: str, count: int) -> None:
+        self._separate()
+        self.stream.write(f"sending {_plural(count, 'request')} to {one_line(url)}\n")
+
+    def answered(self, sent: Any) -> None:
+        self.problem_shown = self.problem_shown or sent.problem is not None
+        self.stream.write(f"  {one_line(sent.file)}:{sent.line} (request {sent.index})  {_answer_text(sent)}\n")
+        self.stream.flush()
+
+    def waiting(self, count: int) -> None:
+        self.stream.write(f"waiting for {_plural(count, 'job')}\n")
+
+    def state(self, sent: Any, job: dict[str, Any]) -> None:
+        self.stream.write(f"  {one_line(str(sent.job_id))}  {_job_text(job)}\n")
+        self.stream.flush()
+
+    def sent(self, tally: Any) -> None:
+        if tally.held:
+            self._separate()
+        elif tally.problem and not self.problem_shown:
+            self.stream.write(f"  no answer: {one_line(tally.problem)}\n")
+        self.stream.write(_tally_text(tally) + "\n")
+
+
+def _answer_text(sent: Any) -> str:
+    """One answer: its status, and the job it made or why the gateway refused the request."""
+    if sent.status is None:
+        return f"no answer: {one_line(str(sent.problem))}"
+    from http import HTTPStatus
+
+    try:
+        phrase = f"{sent.status} {HTTPStatus(sent.status).phrase}"
+    except ValueError:
+        phrase = str(sent.status)
+    answer = sent.answer if isinstance(sent.answer, dict) else {}
+    if sent.job_id is not None:
+        return f"{phrase}  job {one_line(sent.job_id)}  {one_line(str(answer.get('status')))}"
+    error = _dict(answer.get("error"))
+    code = f"{error['code']}: " if error.get("code") else ""
+    hint = " (is $KLING_API_KEY set?)" if sent.status == 401 else ""
+    return f"{phrase}  refused: {one_line(code + str(error.get('message') or json_text(answer)))}{hint}"
+
+
+def _job_text(job: dict[str, Any]) -> str:
+    status = one_line(str(job.get("status")))
+    if job.get("status") == "completed":
+        result = _dict(job.get("result"))
+        return f"{status}  {one_line(str(job.get('video_url') or result.get('video_url') or 'no video_url'))}"
+    if job.get("status") == "failed":
+        error = _dict(job.get("error"))
+        return f"{status}  {one_line(str(error.get('code') or 'error'))}: {one_line(str(error.get('message') or 'no message'))}"
+    progress = job.get("progress")
+    return f"{status}  {progress}%" if job.get("status") == "in_progress" and isinstance(progress, int) else status
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _tally_text(tally: Any) -> str:
+    if tally.held:
+        return f"{tally.problem}; {one_line(tally.url)} received nothing"
+    line = f"sent {tally.sent} of {_plural(tally.requests, 'request')}: {tally.accepted} accepted, {tally.refused} refused"
+    if tally.completed or tally.failed:
+        line += f"; {tally.completed} completed, {tally.failed} failed"
+    return line + (" (stopped at the problem above)" if tally.problem else "")
+
+
+def _rows(plan: Plan, images: dict[str, Any]) -> list[tuple[str, str]]:
     rows = [("mode", plan.mode or "none: not a request object")]
     if plan.mode is None:
         return rows
@@ -104,8 +176,8 @@ def _rows(plan: Plan) -> list[tuple[str, str]]:
     rows.append(("seconds", seconds + (" (default)" if "duration" in plan.defaults else "")))
     aspect = plan.aspect_ratio if plan.aspect_ratio is not None else "unknown"
     rows.append(("aspect ratio", one_line(aspect) + (" (default)" if "aspect_ratio" in plan.defaults else "")))
-    rows.append(("start frame", _frame(plan.start_frame)))
-    rows.append(("end frame", _frame(plan.end_frame)))
+    rows.append(("start frame", _frame(plan.start_frame, images.get("start_frame"))))
+    rows.append(("end frame", _frame(plan.end_frame, images.get("end_frame"))))
     rows.append(("elements", ", ".join(one_line(json_text(i)) for i in plan.element_ids) or "none"))
     for shot in plan.shots:
         start = "?" if shot.start is None else str(shot.start)
@@ -124,12 +196,12 @@ def _model(plan: Plan) -> str:
     return f"{plan.model}: {plan.tier} tier, {'with sound' if plan.sound else 'silent'}"
 
 
-def _frame(image: str | None) -> str:
+def _frame(image: str | None, info: Any = None) -> str:
+    """The frame's URL or "image data", and what its image is when known: "(PNG, 1280x720 px, 40 KB)"."""
     if image is None:
         return "none"
-    if "://" in image[:12]:
-        return one_line(image)
-    return f"image data, {len(image):,} characters"
+    shown = one_line(image) if "://" in image[:12] else f"image data, {len(image):,} characters"
+    return shown if info is None else f"{shown} ({info.shown})"
 
 
 def _body_lines(body: Any, defaults: list[str]) -> list[str]:
@@ -174,6 +246,7 @@ class JsonRenderer:
     def __init__(self, stream: TextIO, color: bool = False) -> None:
         self.stream = stream
         self.requests: list[dict[str, Any]] = []
+        self.send: dict[str, Any] | None = None  # with --send: what became of the run
 
     def file_findings(self, name: str, findings: list[Finding]) -> None:
         """A file that gave no request: an entry without a request, so that its findings are kept."""
@@ -189,6 +262,8 @@ class JsonRenderer:
                 mode=plan.mode, model=plan.model, tier=plan.tier, sound=plan.sound, seconds=plan.seconds,
                 aspect_ratio=plan.aspect_ratio, start_frame=plan.start_frame, end_frame=plan.end_frame,
                 element_ids=plan.element_ids,
+                start_frame_image=_image((item.images or {}).get("start_frame")),
+                end_frame_image=_image((item.images or {}).get("end_frame")),
                 shots=[shot._asdict() for shot in plan.shots],
                 body=_finite(plan.body), defaults=plan.defaults,
             )
@@ -197,6 +272,27 @@ class JsonRenderer:
         record["findings"] = _diagnostics(entry.findings)
         record["curl"] = item.curl
         self.requests.append(record)
+
+    # ---- --send: the answers join their requests' records; the tally joins the summary
+
+    def sending(self, url: str, count: int) -> None:
+        pass
+
+    def answered(self, sent: Any) -> None:
+        record = next(r for r in self.requests if (r["file"], r["index"]) == (sent.file, sent.index))
+        record["sent"] = {"status": sent.status, "answer": sent.answer, "states": sent.states, "error": masked(sent.problem)}
+
+    def waiting(self, count: int) -> None:
+        pass
+
+    def state(self, sent: Any, job: dict[str, Any]) -> None:
+        pass  # sent.states is the record's list: already there
+
+    def sent(self, tally: Any) -> None:
+        for record in self.requests:
+            if record["index"] is not None:
+                record.setdefault("sent", None)
+        self.send = masked(tally._asdict())
 
     def finish(self, totals: Totals) -> None:
         summary: dict[str, Any] = {
@@ -215,7 +311,16 @@ class JsonRenderer:
                 "unpriced_models": [model for model, amount in cost.by_model.items() if amount is None],
                 "prices": cost.source,
             }
+        if self.send is not None:
+            summary["send"] = self.send
         self.stream.write(json_text({"requests": self.requests, "summary": summary}, 2) + "\n")
+
+
+def _image(info: Any) -> dict[str, Any] | None:
+    """A frame's image as JSON: null when not known (a URL without --fetch-images, or unreadable)."""
+    if info is None:
+        return None
+    return {"format": info.format, "bytes": info.size, "width": info.width, "height": info.height, "complete": info.complete}
 
 
 def _diagnostics(findings: list[Finding]) -> list[dict[str, object]]:

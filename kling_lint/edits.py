@@ -111,7 +111,8 @@ def _rename(problem: Problem, repair: Repair, positions: Positions, source: _Tex
 
 def _move(problem: Problem, repair: Repair, positions: Positions, source: _Text) -> list[Edit]:
     """The key and its value, as written, out of its object and into the object at the repair's path."""
-    path, target = problem.path, tuple(repair.value)  # type: ignore[arg-type]
+    path = problem.path
+    target: Path = tuple(repair.value)  # type: ignore[arg-type]
     parent, name = path[:-1], path[-1]
     if target + (name,) in positions:
         return []  # the object already has the key: moving it would make a duplicate

@@ -5,20 +5,24 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from .load import SUFFIXES
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 STDIN = "-"
+STDIN_NAME = "<stdin>"  # how output names standard input, unless --stdin-filename says otherwise
 
 
 class Source(NamedTuple):
-    """A file to check: ``name`` as shown in output, ``path`` to read ("-" for standard input)."""
+    """A file to check: ``name`` as shown in output, ``path`` to read ("-" for standard input),
+    and how many findings it may report (None: the engine's default). The cap travels with the
+    file so that it reaches whichever process checks it."""
 
     name: str
     path: str
+    max_findings: int | None = None
 
 
 class Unreadable(Exception):
@@ -34,40 +38,131 @@ def printable(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def discover(arguments: list[str]) -> Iterator[Source | Unreadable]:
+# Whether a path is left out (the configuration's exclude): the path, and whether it was named
+# on the command line (True) or found by a directory walk (False).
+Exclude = Callable[[str, bool], bool]
+
+
+def discover(arguments: list[str], stdin_name: str = STDIN_NAME, exclude: Exclude | None = None) -> Iterator[Source | Unreadable]:
     """The request files named by ``arguments``: files as given, directories searched.
 
     Directories are walked without following links (no loops), skipping hidden folders; a
     directory that holds no request file or cannot be listed, or a path that does not exist,
-    yields Unreadable.
+    yields Unreadable. Each file comes once, at its first mention: a path named twice, or named
+    and also reached through a folder (before or after), and "-" named twice are not repeated.
+    Paths are compared as written (made relative to the current folder and normalised), which
+    costs no system call; two links to one file are two files. What ``exclude`` leaves out is
+    skipped; a directory whose request files are all left out is not an error.
     """
+    seen = _Seen()
     for argument in arguments:
         if argument == STDIN:
-            yield Source("<stdin>", STDIN)
+            if not seen.stdin:
+                seen.stdin = True
+                yield Source(stdin_name, STDIN)
+        elif exclude is not None and exclude(argument, True):
+            continue
         elif os.path.isdir(argument):
+            key = _normal(argument)
+            if any(_walk_reaches(folder, key, is_folder=True) for folder in seen.folders):
+                continue
             found = False
-            for source in _walk(argument):
+            for source in _walk(argument, seen, exclude):
                 found = True
-                yield source
+                if source is not _PRUNED:
+                    yield source
+            seen.folders.append(key)
             if not found:
                 yield Unreadable(printable(argument), "no request files (*.json, *.jsonl, *.yaml, *.yml) in this directory")
         else:  # a missing file is reported when it is read, with the system's reason
+            key = _normal(argument)
+            if key in seen.files or any(_walk_reaches(folder, key) for folder in seen.folders):
+                continue
+            seen.files.add(key)
             yield Source(printable(argument), argument)
 
 
-def _walk(top: str) -> Iterator[Source | Unreadable]:
+class _Seen:
+    """What discover has yielded so far: standard input, files named, folders walked (as keys)."""
+
+    def __init__(self) -> None:
+        self.stdin = False
+        self.files: set[str] = set()
+        self.folders: list[str] = []
+
+
+# Yielded by _walk for a subfolder left out because an earlier argument walked it: the folder
+# then still counts as holding request files.
+_PRUNED: Source | Unreadable = Unreadable("", "")
+
+
+def _normal(path: str) -> str:
+    """``path`` as a key that two spellings of one path share: normalised, relative to here.
+
+    A path that is already normal (the usual case) is returned as it is, so that the key of a
+    path from the command line costs no memory of its own.
+    """
+    if "/." in path or "//" in path or path.startswith((".", "/")) or path.endswith("/") or os.sep != "/":
+        normal = os.path.normpath(path)
+        if os.path.isabs(normal) or normal.startswith(os.pardir):  # "../here/a.json" is "a.json"
+            normal = os.path.abspath(normal)
+            here = os.getcwd()
+            if normal.startswith(here + os.sep):
+                normal = normal[len(here) + 1:]
+            elif normal == here:
+                normal = os.curdir
+        return path if normal == path else normal
+    return path
+
+
+def _walk_reaches(folder: str, key: str, is_folder: bool = False) -> bool:
+    """Whether walking ``folder`` reaches the file (or folder) ``key``: below it, through no
+    hidden folder or link, and, for a file, with a request file's suffix."""
+    if folder == os.curdir and not (key.startswith(os.pardir) or os.path.isabs(key)):
+        rest = key
+    elif key.startswith(folder + os.sep) or (is_folder and key == folder):
+        rest = key[len(folder) + 1:]
+    else:
+        return False
+    parts = rest.split(os.sep) if rest not in ("", os.curdir) else []
+    if any(part.startswith(".") for part in parts):
+        return False
+    if not is_folder and not _is_request_file(parts[-1]):
+        return False
+    links = parts if is_folder else parts[:-1]
+    return not any(os.path.islink(os.path.join(folder, *links[:depth])) for depth in range(1, len(links) + 1))
+
+
+def _is_request_file(name: str) -> bool:
+    dot = name.rfind(".")
+    return not name.startswith(".") and dot > 0 and name[dot:].lower() in SUFFIXES
+
+
+def _walk(top: str, seen: _Seen, exclude: Exclude | None = None) -> Iterator[Source | Unreadable]:
     failures: list[OSError] = []
     for folder, subfolders, names in os.walk(top, onerror=failures.append):
         while failures:  # a folder that could not be listed (os.walk reports it before moving on)
             error = failures.pop(0)
             yield Unreadable(printable(error.filename or folder), _reason(error))
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        if seen.folders:  # a folder an earlier argument walked is not walked again
+            kept = [d for d in subfolders if _normal(os.path.join(folder, d)) not in seen.folders]
+            if len(kept) < len(subfolders):
+                subfolders[:] = kept
+                yield _PRUNED
+        if exclude is not None:  # the configuration's exclude: a folder left out is not walked
+            kept = [d for d in subfolders if not exclude(os.path.join(folder, d), False)]
+            if len(kept) < len(subfolders):
+                subfolders[:] = kept
+                yield _PRUNED
         for name in sorted(names):
-            if name.startswith("."):
-                continue
-            dot = name.rfind(".")
-            if dot > 0 and name[dot:].lower() in SUFFIXES:
+            if _is_request_file(name):
                 path = os.path.join(folder, name)
+                if seen.files and _normal(path) in seen.files:
+                    continue
+                if exclude is not None and exclude(path, False):
+                    yield _PRUNED
+                    continue
                 yield Source(printable(path), path)
     for error in failures:
         yield Unreadable(printable(error.filename or top), _reason(error))
@@ -76,7 +171,7 @@ def _walk(top: str) -> Iterator[Source | Unreadable]:
 def read(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a request file, or Unreadable; a file over ``max_bytes`` is not read whole."""
     if source.path == STDIN:
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        data = _read_stdin(source.name, max_bytes)
     else:
         try:
             data = _read_file(source.path, max_bytes)
@@ -87,11 +182,23 @@ def read(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
+def _read_stdin(name: str, max_bytes: int) -> bytes:
+    """Standard input, or Unreadable when it is closed (``<&-``) or cannot be read."""
+    if sys.stdin is None:  # Python found file descriptor 0 closed at start-up
+        raise Unreadable(name, "standard input is closed")
+    try:
+        return sys.stdin.buffer.read(max_bytes + 1)
+    except (OSError, ValueError) as error:  # ValueError: closed meanwhile
+        reason = _reason(error) if isinstance(error, OSError) else "it is closed"
+        raise Unreadable(name, f"standard input cannot be read: {reason}") from None
+
+
 def _read_file(path: str, max_bytes: int) -> bytes:
     try:
         # A FIFO or device is refused before it is opened: opening one can wake its writer.
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise Unreadable(path, _NOT_REGULAR)
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise Unreadable(path, _FOLDER if stat.S_ISDIR(mode) else _NOT_REGULAR)
         # O_NONBLOCK: should the path become a FIFO since, opening it must not wait for a writer.
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
@@ -122,6 +229,7 @@ def _read_file(path: str, max_bytes: int) -> bytes:
 
 
 _NOT_REGULAR = "not a regular file (a FIFO, socket or device is not read)"
+_FOLDER = "a folder, not a file (kling_lint.lint_paths, like `kling-lint check`, checks the request files in a folder)"
 
 
 def _reason(error: OSError) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NamedTuple
 
+from .redact import redact
+
 # A JSON path as a tuple: ("extra_body", "multi_prompt", 0, "prompt"). Rendered as
 # "$.extra_body.multi_prompt[0].prompt" only when a finding is made.
 Path = tuple[str | int, ...]
@@ -117,7 +119,10 @@ SHOWN_CHARACTERS = 40
 
 
 def brief(text: str) -> str:
-    """``text`` for a message, a very long one cut to SHOWN_CHARACTERS and an ellipsis."""
+    """``text`` for a message, secrets masked, then a very long one cut to SHOWN_CHARACTERS and an ellipsis.
+
+    Masking comes first: a cut token or $KLING_API_KEY would no longer be recognised."""
+    text = redact(text)
     return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "…"
 
 

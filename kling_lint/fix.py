@@ -25,11 +25,12 @@ from . import rule_ids
 from .api import FileResult
 from .contract import Contract, default_contract
 from .engine import lint_bytes, unreadable
-from .files import STDIN, Source, Unreadable, discover, read
+from .files import STDIN, STDIN_NAME, Exclude, Source, Unreadable, discover, read
 from .findings import SAFE, Finding, Fix
 from .load.text import UTF8_BOM
 
 MAX_ROUNDS = 4
+Keep = Callable[[list[Finding]], list[Finding]]  # config.Settings.switched_on
 _UNREADABLE_RULES = {rule_ids.SYNTAX, rule_ids.UNREADABLE, rule_ids.INTERNAL_CONSISTENCY}
 
 
@@ -44,14 +45,19 @@ class Fixed(NamedTuple):
 
 
 def fix_bytes(data: bytes, name: str, unsafe: bool = False, contract: Contract | None = None,
-              fmt: str | None = None) -> Fixed:
-    """``data`` with every safe fix (and unsafe ones with ``unsafe``) applied, re-checked each round."""
+              fmt: str | None = None, keep: Keep | None = None) -> Fixed:
+    """``data`` with every safe fix (and unsafe ones with ``unsafe``) applied, re-checked each round.
+
+    ``keep``: the findings of the rules switched on (the configuration's select and ignore), so
+    that a rule switched off is neither reported nor fixed."""
     contract = contract or default_contract()
-    findings = lint_bytes(data, name, fmt, contract=contract)
-    bom = UTF8_BOM if data.startswith(UTF8_BOM) else b""
+    kept = keep or _all
 
     def check(text: str) -> list[Finding]:
-        return lint_bytes(bom + text.encode("utf-8"), name, fmt, contract=contract)
+        return kept(lint_bytes(bom + text.encode("utf-8"), name, fmt, contract=contract))
+
+    bom = UTF8_BOM if data.startswith(UTF8_BOM) else b""
+    findings = kept(lint_bytes(data, name, fmt, contract=contract))
 
     chosen = _chosen(findings, unsafe)
     if not chosen:
@@ -77,6 +83,10 @@ def fix_bytes(data: bytes, name: str, unsafe: bool = False, contract: Contract |
         if _chosen(findings, unsafe):
             note = f"the fixes did not settle in {MAX_ROUNDS} rounds; please report this file to kling-lint's maintainers"
     return Fixed(bom + text.encode("utf-8"), findings, fixed, note, tuple(rounds))
+
+
+def _all(findings: list[Finding]) -> list[Finding]:
+    return findings
 
 
 def _chosen(findings: list[Finding], unsafe: bool) -> list[Fix]:
@@ -185,16 +195,19 @@ def _reason(error: OSError) -> str:
 class FixRun:
     """``check --fix`` over paths: a FileResult a file (what is left), with counts and notes."""
 
-    def __init__(self, unsafe: bool, max_bytes: int, contract: Contract | None = None, stdout: TextIO | None = None) -> None:
+    def __init__(self, unsafe: bool, max_bytes: int, contract: Contract | None = None, stdout: TextIO | None = None,
+                 keep: Keep | None = None) -> None:
         self.unsafe = unsafe
+        self.keep = keep or _all
         self.max_bytes = max_bytes
         self.contract = contract or default_contract()
         self.stdout = stdout or sys.stdout
         self.fixed = 0
         self.not_written = 0
 
-    def results(self, paths: Sequence[str]) -> Iterator[FileResult]:
-        for item in discover(list(paths)):
+    def results(self, paths: Sequence[str], stdin_name: str | None = None, exclude: Exclude | None = None) -> Iterator[FileResult]:
+        """``stdin_name`` and ``exclude`` as for api.lint_paths."""
+        for item in discover(list(paths), stdin_name or STDIN_NAME, exclude):
             if isinstance(item, Unreadable):
                 yield FileResult(item.name, [unreadable(item.name, str(item), self.contract)], readable=False)
                 continue
@@ -205,11 +218,11 @@ class FixRun:
             data = read(source, self.max_bytes)
         except Unreadable as error:
             return FileResult(source.name, [unreadable(source.name, str(error), self.contract)], readable=False)
-        outcome = fix_bytes(data, source.name, self.unsafe, self.contract)
+        outcome = fix_bytes(data, source.name, self.unsafe, self.contract, keep=self.keep)
         if outcome.note:
             print(f"kling-lint: {source.name}: {outcome.note}", file=sys.stderr)
         if source.path == STDIN:  # a filter: the text, fixed or not, goes to standard output
-            self.stdout.buffer.write(outcome.data)  # type: ignore[attr-defined]
+            self.stdout.buffer.write(outcome.data)
             self.stdout.flush()
             self.fixed += outcome.fixed
             return FileResult(source.name, outcome.findings)
@@ -220,17 +233,18 @@ class FixRun:
         except NotWritten as error:
             self.not_written += 1
             print(f"kling-lint: {source.name}: not fixed: {error}", file=sys.stderr)
-            return FileResult(source.name, lint_bytes(data, source.name, contract=self.contract))
+            return FileResult(source.name, self.keep(lint_bytes(data, source.name, contract=self.contract)))
         self.fixed += outcome.fixed
         return FileResult(source.name, outcome.findings)
 
 
-def run_diff(paths: Sequence[str], unsafe: bool, max_bytes: int, out: TextIO, contract: Contract | None = None) -> int:
+def run_diff(paths: Sequence[str], unsafe: bool, max_bytes: int, out: TextIO, contract: Contract | None = None,
+             keep: Keep | None = None, stdin_name: str | None = None, exclude: Exclude | None = None) -> int:
     """Print what ``--fix`` would change as a unified diff; write nothing. 1 when there is a change."""
     contract = contract or default_contract()
     changed = fixes = 0
     unreadable_files = False
-    for item in discover(list(paths)):
+    for item in discover(list(paths), stdin_name or STDIN_NAME, exclude):
         if isinstance(item, Unreadable):
             print(f"kling-lint: {item.name}: {item}", file=sys.stderr)
             unreadable_files = True
@@ -241,7 +255,7 @@ def run_diff(paths: Sequence[str], unsafe: bool, max_bytes: int, out: TextIO, co
             print(f"kling-lint: {item.name}: {error}", file=sys.stderr)
             unreadable_files = True
             continue
-        outcome = fix_bytes(data, item.name, unsafe, contract)
+        outcome = fix_bytes(data, item.name, unsafe, contract, keep=keep)
         if outcome.note:
             print(f"kling-lint: {item.name}: {outcome.note}", file=sys.stderr)
         if outcome.data != data:

@@ -16,8 +16,6 @@ from typing import Any, TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Below this many files, starting worker processes costs more than it saves.
-PARALLEL_FROM = 400
 # Items are dealt out in chunks of this many, round robin: results stream in order while the
 # other processes work ahead, and no process holds more than a chunk of results.
 CHUNK = 128

@@ -12,9 +12,9 @@ Amounts are kept as Decimal, so that 0.084 x 5 is 0.42 and not 0.420000000000000
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from collections.abc import Mapping
 from decimal import Decimal
-from collections import namedtuple
 from typing import Any
 
 MAX_BYTES = 1024 * 1024  # a price table is a few lines

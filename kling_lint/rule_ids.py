@@ -12,6 +12,7 @@ SYNTAX = "syntax"
 DUPLICATE_KEY = "duplicate-key"
 YAML11_AMBIGUOUS = "yaml11-ambiguous"
 UNREADABLE = "unreadable"
+TOO_MANY_FINDINGS = "too-many-findings"  # the engine's cap on findings per file
 
 # Stated by the schema (its x-kling-rule annotations name them).
 TYPE_MISMATCH = "type-mismatch"
@@ -44,6 +45,20 @@ SHOT_DURATIONS_PARTIAL = "shot-durations-partial"
 MULTI_PROMPT_SHOT_TYPE = "multi-prompt-shot-type"
 DURATION_AS_STRING = "duration-as-string"
 SECRET_IN_REQUEST = "secret-in-request"
+# ... on a start or end frame's own bytes (contract/image_rules.py): base64 data, fetched URLs.
+IMAGE_FORMAT = "image-format"
+IMAGE_TRUNCATED = "image-truncated"
+IMAGE_TOO_LARGE = "image-too-large"
+IMAGE_TOO_SMALL = "image-too-small"
+IMAGE_ASPECT_RATIO = "image-aspect-ratio"
+IMAGE_RATIOS_DIFFER = "image-ratios-differ"
+
+# Checked only when images are fetched (--fetch-images, fetch.py).
+IMAGE_UNREACHABLE = "image-unreachable"
+IMAGE_CONTENT_TYPE = "image-content-type"
 
 # kling-lint's own check on itself: the fast check and the explanation disagree.
 INTERNAL_CONSISTENCY = "internal-consistency"
+
+# About a YAML file's suppression comments (suppress.py): one that silences nothing.
+UNUSED_SUPPRESSION = "unused-suppression"

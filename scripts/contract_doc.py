@@ -78,7 +78,7 @@ def rules(contract: Contract) -> str:
         where.setdefault(matched.rule, []).append(f"`{_name(matched.path)}` (a value matching the marked anyOf branch)")
     lines = ["| rule | severity | what it finds | where the schema states it |", "|---|---|---|---|"]
     for rule in contract.rules.values():
-        places = ", ".join(dict.fromkeys(where.get(rule.id, []))) or {"reader": "(read from the file)", "internal": "(kling-lint's own check)"}.get(rule.source, "(checked in code)")
+        places = ", ".join(dict.fromkeys(where.get(rule.id, []))) or {"reader": "(read from the file)", "fetch": "(with --fetch-images)", "internal": "(kling-lint's own check)"}.get(rule.source, "(checked in code)")
         lines.append(f"| `{rule.id}` | {rule.severity.value} | {rule.summary} | {places} |")
     return "\n".join(lines)
 

@@ -1,7 +1,7 @@
 """Hypothesis strategies for the property tests: valid requests, requests with one broken
 constraint ("breakers"), arbitrary JSON values, and the JSON and YAML writers.
 
-Everything here is written from SPEC.md, not from kling_lint's code: the constants are the
+Everything here is written from the contract (docs/contract.md), not from kling_lint's code: the constants are the
 spec's, so that a rule the tool gets wrong shows up as a failing law rather than being copied.
 """
 
@@ -13,6 +13,7 @@ import functools
 import json
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -46,13 +47,19 @@ MULTI = (MULTI_SHOT, MULTI_SHOT_IMAGE)
 # Findings about a key rather than its value.
 AT_KEY_RULES = frozenset({"unknown-key", "duplicate-key", "prompt-and-multi-prompt", "last-image-without-image", "multi-prompt-last-image"})
 
-# Every white-space character, as the schema's "\S" (Python's re) sees it.
-WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())  # what re's \s matches
+# Every white-space character, as the schema's prompt pattern sees it: what ECMA 262 or Python
+# calls white space (the schema spells the class out so that both dialects agree).
+# Python's is str.isspace(); ECMA 262's is Unicode's Zs, the ASCII controls \t-\r, U+2028,
+# U+2029 and U+FEFF.
+WHITESPACE = "".join(
+    c for c in map(chr, range(0x110000))
+    if c.isspace() or unicodedata.category(c) == "Zs" or c in "\t\n\v\f\r\u2028\u2029\ufeff"
+)
 
 # ---------------------------------------------------------------- text
 
 _ALPHABET = st.characters(exclude_categories=("Cs", "Cc"))
-_NONBLANK = re.compile(r"\S")
+_NONBLANK = re.compile("[^" + re.escape(WHITESPACE) + "]")
 _ALNUM = string.ascii_letters + string.digits
 
 
@@ -97,10 +104,11 @@ def blank_text(min_size: int = 0) -> st.SearchStrategy[str]:
 
 # ---------------------------------------------------------------- images
 
-_URL_CHAR = st.characters(exclude_categories=("Cs", "Cc")).filter(lambda c: not c.isspace())
+_URL_CHAR = st.characters(exclude_categories=("Cs", "Cc")).filter(lambda c: c not in WHITESPACE)
 _HOST = st.one_of(
-    st.sampled_from(["example.com", "cdn.example.org:8443", "127.0.0.1", "xn--bcher-kva.example"]),
-    st.text(_URL_CHAR.filter(lambda c: c not in "/?#"), min_size=1, max_size=20),
+    st.sampled_from(["example.com", "cdn.example.org:8443", "127.0.0.1", "xn--bcher-kva.example", "[::1]:8080",
+                     "user:pw@example.com", "example.com:", "h:065535"]),
+    st.text(_URL_CHAR.filter(lambda c: c not in "/?#@[]:\\"), min_size=1, max_size=20),
 )
 _URL_REST = st.one_of(
     st.sampled_from(["", "/", "/frame.png", "/a/b.jpg?w=1024&h=576#x"]),
@@ -112,7 +120,30 @@ urls = st.builds(
     _HOST,
     _URL_REST,
 ).filter(no_secret)
-raw_base64 = st.binary(min_size=48, max_size=96).map(lambda data: base64.b64encode(data).decode("ascii"))
+
+
+def png(width: int, height: int) -> bytes:
+    """A whole black-and-white PNG of the given size, built here (no image library)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = (b"\x00" + bytes((width + 7) // 8)) * height
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@st.composite
+def _frame_sizes(draw: Callable[..., Any]) -> tuple[int, int]:
+    """A width and height within Kling's limits (each side >= 300 px, ratio within 2.5:1)."""
+    short = draw(st.integers(300, 900))
+    long = draw(st.integers(short, short * 5 // 2))
+    return (long, short) if draw(st.booleans()) else (short, long)
+
+
+raw_base64 = _frame_sizes().map(lambda size: base64.b64encode(png(*size)).decode("ascii"))
 images = st.one_of(urls, urls, urls, raw_base64)
 
 # ---------------------------------------------------------------- valid requests
@@ -441,6 +472,47 @@ def _image_url(draw, request):
     name = draw(st.sampled_from(names))
     request[name] = draw(not_images)
     return Broken("image-url", (name,), request)
+
+
+IMAGE_MODES = (IMAGE_TO_VIDEO, FIRST_LAST, MULTI_SHOT_IMAGE)
+
+
+def _base64_frame(draw, request, data: bytes, rule: str) -> Broken:
+    """Put ``data`` as base64 into one of the request's frames."""
+    name = draw(st.sampled_from(["image", "last_image"] if "last_image" in request else ["image"]))
+    request[name] = base64.b64encode(data).decode("ascii")
+    return Broken(rule, (name,), request)
+
+
+@breaker("image-format", IMAGE_MODES)
+def _image_format(draw, request):
+    data = draw(st.one_of(
+        st.sampled_from([b"GIF89a" + bytes(60), b"RIFF\x00\x00\x00\x00WEBPVP8 " + bytes(60), b"BM" + bytes(60)]),
+        st.binary(min_size=48, max_size=96).filter(lambda data: not data.startswith((b"\x89PNG", b"\xff\xd8\xff"))),
+    ))
+    return _base64_frame(draw, request, data, "image-format")
+
+
+@breaker("image-truncated", IMAGE_MODES)
+def _image_truncated(draw, request):
+    whole = png(*draw(_frame_sizes()))
+    return _base64_frame(draw, request, whole[:len(whole) - draw(st.integers(1, len(whole) - 48))], "image-truncated")
+
+
+@breaker("image-too-small", IMAGE_MODES)
+def _image_too_small(draw, request):
+    short = draw(st.integers(1, 299))
+    long = draw(st.integers(short, min(299, short * 5 // 2)))
+    size = (long, short) if draw(st.booleans()) else (short, long)
+    return _base64_frame(draw, request, png(*size), "image-too-small")
+
+
+@breaker("image-aspect-ratio", IMAGE_MODES)
+def _image_aspect_ratio(draw, request):
+    short = draw(st.integers(300, 600))
+    long = draw(st.integers(short * 5 // 2 + 1, 2000))
+    size = (long, short) if draw(st.booleans()) else (short, long)
+    return _base64_frame(draw, request, png(*size), "image-aspect-ratio")
 
 
 @breaker("aspect-ratio-unknown")

@@ -50,7 +50,7 @@ def _many_files(root: pathlib.Path) -> list[str]:
     """Copies of every example (and a missing file) until there are enough to fork workers."""
     examples = sorted(path for path in EXAMPLES.rglob("*") if path.is_file() and not path.name.endswith(".expect"))
     paths = []
-    for number in range(parallel.PARALLEL_FROM + 2 * parallel.CHUNK):
+    for number in range(api.PARALLEL_FROM + 2 * parallel.CHUNK):
         source = examples[number % len(examples)]
         copy = root / f"{number:04d}-{source.name}"
         copy.write_bytes(source.read_bytes())

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 import kling_lint
-from kling_lint import files, report, rule_ids, run
+from kling_lint import engine, files, report, rule_ids, run
 from kling_lint.contract import RULES, Contract
 from kling_lint.contract.schema import load_schema, schema_path
 
@@ -22,27 +22,39 @@ CONTRACT_DOC = pathlib.Path(__file__).resolve().parents[1] / "docs" / "contract.
 
 # What each layer may import from kling_lint. Data flows load -> contract -> engine -> report.
 ALLOWED = {
-    "findings": set(),
+    "findings": {"redact"},  # brief() masks secrets before it shortens
     "rule_ids": set(),
     "redact": set(),
     "load": {"findings", "rule_ids"},
-    "contract": {"findings", "redact", "rule_ids", "schema"},  # schema: the installed schema file
+    "contract": {"findings", "redact", "rule_ids", "schema", "images"},  # schema: the installed schema file
+    "images": set(),  # image headers: a leaf, loaded only for image data
+    "fetch": {"__init__", "contract", "findings", "images", "load", "rule_ids"},  # --fetch-images: the network; __init__: the version
     "files": {"load"},
-    "engine": {"contract", "edits", "findings", "load", "redact", "rule_ids"},
+    "engine": {"contract", "edits", "findings", "load", "redact", "rule_ids", "suppress"},
     "edits": {"findings", "load"},  # a problem's repair as edits of the file's text, for the engine
+    "suppress": {"contract", "findings", "rule_ids"},
     "parallel": set(),  # a pool of forked workers that knows nothing of requests
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
-    "run": {"__init__", "api", "contract", "findings", "fix", "report"},  # __init__: the version, for SARIF; fix: only with --fix/--diff
+    # __init__: the version, for SARIF; fix: only with --fix/--diff
+    "run": {"__init__", "api", "config", "config_apply", "contract", "fetch", "findings", "fix", "report"},
     "fix": {"api", "contract", "engine", "files", "findings", "load", "rule_ids"},  # applies the engine's fixes and writes files
-    "cli": {"__init__", "run", "contract", "preview", "prices"},
+    # config: the check command's settings; it reads run's option choices, as their defaults
+    "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
+    "config_file": {"config", "config_apply", "contract", "prices"},  # prices: the dry run's reader of a price table
+    "config_apply": {"config", "contract", "findings"},
+    "cli": {"__init__", "run", "config", "contract", "preview", "prices", "serve", "send"},
     "entry": {"run", "cli"},
     # curl and dry-run: new consumers of load, engine and report, beside run
     "curl": {"redact"},
     "dryrun": {"contract", "curl", "findings"},  # contract: the schema, read in contract_facts only
     "prices": {"dryrun"},  # dryrun: the schema's model list
     "dryrun_report": {"curl", "dryrun", "findings", "report"},
-    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "load", "report", "run"},
+    "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "images", "load", "report", "run", "send"},
+    "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
+    "guard": {"engine", "findings"},
+    "gateway": set(),
+    "send": {"curl", "gateway", "redact"},  # dry-run --send: the gateway client, the body as curl sends it
 }
 
 
@@ -100,6 +112,11 @@ def test_importing_the_cli_loads_neither_jsonschema_nor_yaml() -> None:
     assert not {m for m in loaded if m.startswith(("jsonschema", "ruamel", "_ruamel_yaml"))}
 
 
+def test_serve_guard_and_the_gateway_client_cost_the_cli_nothing() -> None:
+    loaded = _modules_loaded_by("import kling_lint.cli, kling_lint.gateway")
+    assert not {m for m in loaded if m.startswith(("http", "socketserver", "kling_lint.serve", "kling_lint.guard", "httpx"))}
+
+
 def test_checking_a_valid_json_file_never_imports_jsonschema_or_yaml(tmp_path: pathlib.Path) -> None:
     request = tmp_path / "ok.json"
     request.write_text(json.dumps({"model": "kling-v3-std-silent", "prompt": "a lighthouse at dusk"}))
@@ -109,6 +126,7 @@ def test_checking_a_valid_json_file_never_imports_jsonschema_or_yaml(tmp_path: p
     )
     loaded = _modules_loaded_by(code)
     assert not {m for m in loaded if m.startswith(("jsonschema", "ruamel", "_ruamel_yaml", "difflib"))}
+    assert "kling_lint.parallel" not in loaded and "copy" not in loaded  # no workers for one file
 
 
 def test_an_invalid_file_is_explained_without_jsonschema(tmp_path: pathlib.Path) -> None:
@@ -238,6 +256,8 @@ def test_the_schema_describes_every_field() -> None:
 def test_command_constants_are_in_step_with_their_sources() -> None:
     assert set(run.FORMAT_NAMES) == set(report.FORMATS)
     assert run.DEFAULT_MAX_BYTES == files.DEFAULT_MAX_BYTES
+    assert run.DEFAULT_MAX_FINDINGS == engine.DEFAULT_MAX_FINDINGS
+    assert run.STDIN == files.STDIN
 
 
 def _violation_sites(schema: dict, root: dict, path: tuple = (), seen: frozenset = frozenset()):

@@ -210,3 +210,25 @@ def test_a_disagreement_between_check_and_explanation_is_a_finding() -> None:
     contract = Contract()
     contract.compiled.violations = lambda value: []  # type: ignore[method-assign]  # an explanation that finds nothing
     assert rule_ids.INTERNAL_CONSISTENCY in [p.rule for p in contract.check(request(duration=99))]
+
+
+def test_docs_contract_md_is_generated_from_the_schema_and_the_rule_table() -> None:
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "scripts/contract_doc.py", "--check"], cwd=root)
+    assert result.returncode == 0, "run: python scripts/contract_doc.py"
+
+
+def test_workers_check_against_the_contract_they_are_given(tmp_path: Any, changed: Contract) -> None:
+    from kling_lint import parallel
+
+    paths = []
+    for number in range(parallel.CHUNK + 2):  # enough for a second process
+        path = tmp_path / f"{number}.json"
+        path.write_text(json.dumps(request(duration=LONGEST, aspect_ratio=NEW_RATIO)))
+        paths.append(str(path))
+    assert all(not result.findings for result in kling_lint.lint_paths(paths, jobs=2, contract=changed))
+    assert all(result.findings for result in kling_lint.lint_paths(paths, jobs=2))

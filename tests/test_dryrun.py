@@ -53,8 +53,8 @@ EXPECTED = {
 LINES = {"batch.yaml": [2, 7, 15], "batch.jsonl": [1, 2, 3]}
 
 REQUEST_KEYS = {"file", "line", "index", "mode", "model", "tier", "sound", "seconds", "aspect_ratio", "start_frame",
-                "end_frame", "element_ids", "shots", "body", "defaults", "findings", "curl"}
-DIAGNOSTIC_KEYS = {"file", "line", "column", "rule", "severity", "message", "hint", "json_path"}
+                "end_frame", "start_frame_image", "end_frame_image", "element_ids", "shots", "body", "defaults", "findings", "curl"}
+DIAGNOSTIC_KEYS = {"file", "line", "column", "end_line", "end_column", "rule", "severity", "message", "hint", "json_path"}
 
 
 def dry_run(*args: str) -> tuple[int, str]:
@@ -308,3 +308,20 @@ def test_every_example_file_agrees_with_the_spec(path: pathlib.Path) -> None:
         if isinstance(shots, list) and all(isinstance(s, dict) and type(s.get("duration")) is int for s in shots):
             ends = [sum(s["duration"] for s in shots[: n + 1]) for n in range(len(shots))]
             assert [s["end"] for s in entry["shots"]] == ends
+
+
+def test_the_configuration_s_price_table_is_used_without_prices(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".kling-lint.toml").write_text('[prices]\ncurrency = "EUR"\nkling-v3-std-silent = 0.1\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status, summary = dry_run_json(str(EXAMPLES / "text-to-video.json"))
+    assert status == 0
+    cost = summary["summary"]["cost"]
+    assert cost["currency"] == "EUR" and Decimal(str(cost["total"])) == Decimal("0.1") * summary["summary"]["seconds"]
+
+
+def test_a_bad_price_table_in_the_configuration_is_one_line_and_exit_2(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".kling-lint.toml").write_text('[prices]\ncurrency = "EUR"\nkling-v3-std-silent = "cheap"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["dry-run", str(EXAMPLES / "text-to-video.json")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "kling-lint: error:" in result.stderr and ".kling-lint.toml" in result.stderr

@@ -30,7 +30,9 @@ ARGUMENT = st.binary(min_size=1, max_size=12).filter(lambda raw: b"\0" not in ra
 # values), other commands, and paths, plain or looking like options.
 TOKENS = st.one_of(
     st.sampled_from(["check", "rules", "-", "--", "--strict", "--format", "json", "sarif", "-j", "2",
-                     "--jobs=3", "--color", "never", "--max-bytes", "10", "-h", "--help", "--version", "-x"]),
+                     "--jobs=3", "--color", "never", "--max-bytes", "10", "-h", "--help", "--version", "-x",
+                     "-V", "-q", "--quiet", "--statistics", "--exit-zero", "--max-findings", "3", "--stdin-filename",
+                     "r.jsonl", "-o", "--output-file"]),
     ARGUMENT,
     ARGUMENT.map(lambda argument: "-" + argument),
 )
@@ -71,7 +73,8 @@ def test_a_check_of_paths_alone_always_takes_the_shortcut(paths: list[str]) -> N
 
 
 @pytest.mark.parametrize("argv", [[], ["check"], ["rules"], ["check", "--strict", "a.json"], ["check", "a.json", "-j", "1"],
-                                  ["check", "--", "a.json"], ["--version"], ["check", "-h"]])
+                                  ["check", "--", "a.json"], ["--version"], ["-V"], ["check", "-h"], ["check", "-q", "a.json"],
+                                  ["check", "a.json", "--output-file", "r.txt"], ["check", "--stdin-filename", "r.jsonl", "-"]])
 def test_everything_else_goes_to_click(argv: list[str]) -> None:
     assert entry.plain_check_paths(argv) is None
 
@@ -82,6 +85,8 @@ def _console(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("paths", [
     [str(EXAMPLES / "text-to-video.yaml"), str(EXAMPLES / "image-to-video.json")],
+    [str(EXAMPLES / "invalid"), str(EXAMPLES / "invalid" / "model-unknown.yaml")],
+    ["-", "-"],
     [str(EXAMPLES / "invalid")],
     [str(EXAMPLES / "invalid" / "model-unknown.yaml"), str(EXAMPLES / "no-such-file.json")],
 ])
@@ -90,6 +95,7 @@ def test_the_shortcut_prints_and_exits_as_click_does(paths: list[str]) -> None:
     through_click = CliRunner().invoke(cli.main, ["check", *paths])
     assert shortcut.returncode == through_click.exit_code
     assert shortcut.stdout == through_click.stdout
+    assert shortcut.stderr == through_click.stderr
     assert "Traceback" not in shortcut.stderr
 
 
@@ -120,7 +126,7 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly() -> None:
 def test_ctrl_c_ends_the_run_with_130_and_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import kling_lint.api
 
-    def interrupted(*args: Any) -> Any:
+    def interrupted(*args: Any, **keywords: Any) -> Any:
         raise KeyboardInterrupt
         yield  # pragma: no cover - makes this a generator, as lint_paths is
 

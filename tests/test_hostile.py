@@ -98,7 +98,7 @@ def expect(path: Path | str, status: int, message: str, rule: str | None = None,
             text_line(mixed, path, message)
         mixed_json = run("check", "--format", "json", *extra, str(before), path, str(after))
         checked = json.loads(mixed_json.stdout)["summary"]["files"]
-        assert checked == (3 if status != 2 else 2)
+        assert checked == 3  # every file named counts, read or not
         assert any(d["file"] == str(before) and d["rule"] == "model-unknown" for d in diagnostics(mixed_json))
         for output_format in formats:
             if output_format in OUTPUT_FORMATS and output_format not in ("text", "json"):
@@ -128,17 +128,17 @@ class Case:
 
 
 MALFORMED = [
-    Case("unclosed-brace.json", b'{"model": "kling-v3-std-silent", "prompt": "a cat"', 1, "expected ',' or '}'", "syntax"),
-    Case("unclosed-bracket.json", b'{"model": "kling-v3-std-silent", "extra_body": {"multi_prompt": [', 1, "expected a value", "syntax"),
+    Case("unclosed-brace.json", b'{"model": "kling-v3-std-silent", "prompt": "a cat"', 1, "this { is never closed", "syntax"),
+    Case("unclosed-bracket.json", b'{"model": "kling-v3-std-silent", "extra_body": {"multi_prompt": [', 1, "this [ is never closed", "syntax"),
     Case("unclosed-string.json", b'{"model": "kling-v3-std-silent', 1, "unterminated string", "syntax"),
-    Case("trailing-comma.json", b'{"model": "kling-v3-std-silent", "prompt": "a cat",}', 1, "expected a key in double quotes", "syntax"),
+    Case("trailing-comma.json", b'{"model": "kling-v3-std-silent", "prompt": "a cat",}', 1, "JSON allows no comma after the last item", "syntax"),
     Case("two-objects.json", b'{"model": "kling-v3-std-silent"} {"prompt": "a"}', 1, "unexpected text after the request", "syntax"),
-    Case("comments-only.json", b"// a request will go here\n", 1, "expected a value", "syntax"),
-    Case("unclosed-flow.yaml", b"model: kling-v3-std-silent\nextra_body: {multi_prompt: [a, b\n", 1, "did not find expected", "syntax"),
+    Case("comments-only.json", b"// a request will go here\n", 1, "JSON allows no comments", "syntax"),
+    Case("unclosed-flow.yaml", b"model: kling-v3-std-silent\nextra_body: {multi_prompt: [a, b\n", 1, "this [ is never closed", "syntax"),
     Case("bad-indentation.yaml", b"model: kling-v3-std-silent\n  prompt: a cat\n", 1, "mapping values are not allowed", "syntax"),
     Case("bad-dedent.yaml", b"extra_body:\n    cfg_scale: 0.5\n  shot_type: customize\n", 1, "did not find expected key", "syntax"),
     Case("tabs.yaml", b"model: kling-v3-std-silent\n\tprompt: a cat\n", 1, "tab", "syntax"),
-    Case("lone-document-marker.yaml", b"---\n", 1, "the request must be an object, got null", "type-mismatch"),
+    Case("lone-document-marker.yaml", b"---\n", 1, "this document is empty", "syntax"),
     Case("list.json", b'[{"model": "kling-v3-std-silent", "prompt": "a cat"}]', 1, "the request must be an object, got a list", "type-mismatch"),
     Case("list.yaml", b"- model: kling-v3-std-silent\n  prompt: a cat\n", 1, "the request must be an object, got a list", "type-mismatch"),
     Case("string.json", b'"a cat walks in the snow"', 1, "the request must be an object, got a string", "type-mismatch"),
@@ -153,7 +153,7 @@ MALFORMED = [
     Case("white-space.json", b"  \n\t\r\n  \n", 1, "the file holds no request: it is empty or only white space", "syntax"),
     Case("white-space.yaml", b"   \n\n  \n", 1, "the file holds no request", "syntax"),
     Case("white-space.jsonl", b"\n  \n\n", 1, "the file holds no request", "syntax"),
-    Case("bad-line.jsonl", b'{"model": "kling-v3-std-silent", "prompt": "a"}\n{"model": \n', 1, "expected a value", "syntax"),
+    Case("bad-line.jsonl", b'{"model": "kling-v3-std-silent", "prompt": "a"}\n{"model": \n', 1, "this { is never closed: the line ends", "syntax"),
 ]
 
 
@@ -420,10 +420,10 @@ WRONG_TYPES = [
     ("nan.json", '{"model": "kling-v3-std-silent", "prompt": "a", "extra_body": {"cfg_scale": NaN}}', "NaN is not valid JSON", "syntax"),
     ("infinity.json", '{"model": "kling-v3-std-silent", "prompt": "a", "duration": Infinity}', "Infinity is not valid JSON", "syntax"),
     ("minus-infinity.json", '{"model": "kling-v3-std-silent", "prompt": "a", "duration": -Infinity}', "-Infinity is not valid JSON", "syntax"),
-    ("nan.yaml", "model: kling-v3-std-silent\nprompt: a\nextra_body:\n  cfg_scale: .nan\n", "extra_body.cfg_scale must be from 0 to 1, got NaN", "cfg-scale-range"),
-    ("infinity.yaml", "model: kling-v3-std-silent\nprompt: a\nduration: .inf\n", "got Infinity", "duration-range"),
-    ("1e400.json", '{"model": "kling-v3-std-silent", "prompt": "a", "extra_body": {"cfg_scale": 1e400}}', "must be from 0 to 1, got Infinity", "cfg-scale-range"),
-    ("1e400-duration.json", '{"model": "kling-v3-std-silent", "prompt": "a", "duration": -1e400}', "got -Infinity", "duration-range"),
+    ("nan.yaml", "model: kling-v3-std-silent\nprompt: a\nextra_body:\n  cfg_scale: .nan\n", ".nan is NaN, which JSON cannot hold", "syntax"),
+    ("infinity.yaml", "model: kling-v3-std-silent\nprompt: a\nduration: .inf\n", ".inf is infinity, which JSON cannot hold", "syntax"),
+    ("1e400.json", '{"model": "kling-v3-std-silent", "prompt": "a", "extra_body": {"cfg_scale": 1e400}}', "1e400 is too large a number", "syntax"),
+    ("1e400-duration.json", '{"model": "kling-v3-std-silent", "prompt": "a", "duration": -1e400}', "-1e400 is too large a number", "syntax"),
     ("minus-zero.json", '{"model": "kling-v3-std-silent", "prompt": "a", "duration": -0}', "from 3 to 15, got 0", "duration-range"),
     ("minus-zero.yaml", "model: kling-v3-std-silent\nprompt: a\nduration: -0\n", "from 3 to 15, got 0", "duration-range"),
     ("huge-int.json", '{"model": "kling-v3-std-silent", "prompt": "a", "duration": ' + "9" * 5_000 + "}", "the number has too many digits", "syntax"),
@@ -449,7 +449,7 @@ KEYS = [
     ("map-key.yaml", "model: kling-v3-std-silent\nprompt: a\n? {a: b}\n: x\n", "the key {…} is not a string", "type-mismatch"),
     ("null-key.yaml", "model: kling-v3-std-silent\nprompt: a\n~: x\n", "the key null is not a string", "type-mismatch"),
     ("bool-key.yaml", "model: kling-v3-std-silent\nprompt: a\ntrue: x\n", "the key true is not a string", "type-mismatch"),
-    ("float-key.yaml", "model: kling-v3-std-silent\nprompt: a\n.nan: x\n", "is not a string", "type-mismatch"),
+    ("float-key.yaml", "model: kling-v3-std-silent\nprompt: a\n1.5: x\n", "is not a string", "type-mismatch"),
     ("nested-key.yaml", "model: kling-v3-std-silent\nprompt: a\nextra_body:\n  5: customize\n", "the key 5 is not a string", "type-mismatch"),
     ("unicode-key.json", '{"model": "kling-v3-std-silent", "prömpt✨": "a cat"}', "prömpt✨ is not a known key", "unknown-key"),
     ("unicode-key.yaml", "model: kling-v3-std-silent\nprompt: a\n模型: kling\n", "模型 is not a known key", "unknown-key"),
@@ -687,8 +687,8 @@ def test_a_token_is_flagged_and_never_printed(tmp_path: Path, output_format: str
         assert secret not in result.output
     if output_format == "json":
         flagged = {Path(d["file"]).name for d in diagnostics(result) if d["rule"] == "secret-in-request"}
-        # not a value: a comment, a file that is not read as a request, a key (unknown-key masks it)
-        assert flagged == set(SECRET_FILES) - {"comment.yaml", "syntax.json", "key.json"}
+        # everywhere in the text: a value, a comment, a key, a file that cannot be read as a request
+        assert flagged == set(SECRET_FILES)
 
 
 def test_the_token_in_the_environment_is_never_printed(tmp_path: Path) -> None:

@@ -104,4 +104,4 @@ def test_the_plain_string_shortcut_never_changes_a_value(text: str) -> None:
 def test_a_bad_jsonl_line_is_its_own_finding_and_the_others_are_still_checked() -> None:
     text = '{"model": "kling-v3-std-silent", "prompt": "a"}\n{"model": \n{"model": "kling-v3-std-silent", "prompt": "b", "duration": 2}\n'
     found = [(f.rule, f.line, f.column) for f in lint_text(text, "batch.jsonl")]
-    assert found == [("syntax", 2, 11), ("duration-range", 3, 61)]
+    assert found == [("syntax", 2, 1), ("duration-range", 3, 61)]  # the brace left open

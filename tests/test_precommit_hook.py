@@ -15,7 +15,9 @@ def test_the_hook_runs_kling_lint_check_on_request_files() -> None:
     assert hook["id"] == "kling-lint" and hook["language"] == "python"
     assert hook["entry"] == "kling-lint check"
     files = re.compile(hook["files"])
-    for name in ("requests/a.json", "b.jsonl", "c.yaml", "d.yml"):
+    from kling_lint.load import SUFFIXES
+
+    for name in ["requests/a.json", "b.jsonl", "c.yaml", "d.yml"] + [f"e{suffix}" for suffix in SUFFIXES]:
         assert files.search(name), name
     for name in ("README.md", "main.py", "data.json.bak"):
         assert not files.search(name), name

@@ -14,14 +14,13 @@ building a Contract from a schema with a constraint no rule claims fails with Va
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from .. import rule_ids
-from ..findings import Path, Problem, Severity
+from ..findings import Problem, Severity
 from .conforms import CompiledSchema, Violation, is_annotation
 from .registry import Rule
 from .rules import RULE_TABLE
@@ -38,6 +37,7 @@ WHEN_MATCHED = "x-kling-when-matched"
 _BY_ID = {rule.id: rule for rule in RULE_TABLE}
 _CODE_RULES = tuple(rule for rule in RULE_TABLE if rule.source == "code")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_$][\w.$*]*):([\w-]+)\}")
+_MISSING = object()
 _COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
@@ -67,6 +67,7 @@ class Field:
         self.path = path
         self.schema = schema
         self._root = root
+        self._found: dict[str, Any] = {}
 
     def parts(self) -> Iterator[dict[str, Any]]:
         """The field's schema, then what it refers to and its allOf/anyOf branches."""
@@ -74,10 +75,10 @@ class Field:
 
     def get(self, keyword: str, default: Any = None) -> Any:
         """The first value of ``keyword`` in the field's schema, its reference or its branches."""
-        for schema in self.parts():
-            if keyword in schema:
-                return schema[keyword]
-        return default
+        if keyword not in self._found:
+            self._found[keyword] = next((schema[keyword] for schema in self.parts() if keyword in schema), _MISSING)
+        found = self._found[keyword]
+        return default if found is _MISSING else found
 
     @property
     def allowed(self) -> tuple[Any, ...]:
@@ -119,13 +120,19 @@ class Field:
 
 
 class Contract:
-    """One schema and everything derived from it. Cheap to build; the check compiles on first use."""
+    """One schema and everything derived from it. Cheap to build; the check compiles on first use.
+
+    The Contract keeps the schema dict it is given: copy it first (copy.deepcopy) if you will go
+    on changing it, since the compiled check is built from it once.
+    """
 
     def __init__(self, schema: dict[str, Any] | None = None, severities: Mapping[str, Severity | str] | None = None) -> None:
         self.schema: dict[str, Any] = load_schema() if schema is None else schema
         self._keyword_rules: dict[str, str] = dict(self.schema.get(KEYWORD_RULES, {}))
         self._severities = _severities(severities or {})
         self.matched: list[Matched] = []
+        self._field_cache: dict[tuple[str, ...], Field] = {}
+        self._matching: dict[str, list[tuple[tuple[str, ...], Callable[[Any], bool]]]] = {}
         self.sites: list[Site] = list(self._sites(self.schema, (), "#", frozenset()))
 
     @classmethod
@@ -137,6 +144,8 @@ class Contract:
 
     def with_severities(self, severities: Mapping[str, Severity | str]) -> Contract:
         """The same contract (sharing its compiled check) with these rules' severities changed."""
+        import copy
+
         other = copy.copy(self)
         other._severities = {**self._severities, **_severities(severities)}
         other.__dict__.pop("rules", None)
@@ -195,17 +204,29 @@ class Contract:
             return claim
         return self._keyword_rules.get(keyword)
 
-    def explain(self, rule_id: str) -> Rule:
-        return self.rules[rule_id]
-
     # ------------------------------------------------------------ fields
 
     def field(self, path: FieldPath) -> Field:
         """What the schema says about the field at ``path`` (keys; "*" or an index for list items)."""
-        schema = self.schema
-        for part in path:
-            schema = self._object_of(schema, part)
-        return Field(tuple(path), schema, self.schema)
+        key = tuple("*" if isinstance(part, int) else part for part in path)
+        found = self._field_cache.get(key)
+        if found is None:  # code rules ask on every request: each field is looked up once
+            schema = self.schema
+            for part in key:
+                schema = self._object_of(schema, part)
+            found = self._field_cache[key] = Field(key, schema, self.schema)
+        return found
+
+    def matching(self, rule_id: str) -> list[tuple[tuple[str, ...], Callable[[Any], bool]]]:
+        """(path, test) of every place where a value passing ``test`` gets ``rule_id`` (x-kling-when-matched)."""
+        if rule_id not in self._matching:
+            tests = []
+            for matched in self.matched:
+                if matched.rule == rule_id:
+                    holder, branch = self.compiled.valid(matched.holder), self.compiled.valid(matched.branch)
+                    tests.append((matched.path, _both(holder, branch)))
+            self._matching[rule_id] = tests
+        return self._matching[rule_id]
 
     def allowed(self, path: FieldPath) -> tuple[Any, ...]:
         return self.field(path).allowed
@@ -334,6 +355,10 @@ def _branches(root: dict[str, Any], schema: dict[str, Any], seen: frozenset[str]
             queue.append(_resolve_ref(root, ref))
         for combinator in ("allOf", "anyOf", "oneOf"):
             queue.extend(sub for sub in current.get(combinator, ()) if isinstance(sub, dict))
+
+
+def _both(first: Callable[[Any], bool], second: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda value: first(value) and second(value)
 
 
 def _disagreement(valid: bool) -> Problem:

@@ -3,8 +3,9 @@ severity (the table's, or the one a caller configured) and the values its docume
 
 A rule is explained from schema errors (source "schema": the schema's x-kling-rule annotations
 say which constraints are its own, and its function words one of them), checked in code (source
-"code": its function takes the whole request), found while reading ("reader"), or kling-lint's
-check on itself ("internal"). The function's docstring is the rule's documentation: its first
+"code": its function takes the whole request), found while reading ("reader"), found only when
+images are fetched ("fetch": --fetch-images, fetch.py), or kling-lint's check on itself
+("internal"). The function's docstring is the rule's documentation: its first
 line the summary, the rest the why. ``{path:keyword}`` in it is a value read from the schema
 (contract.Contract.words), so that the documentation follows the schema.
 """
@@ -23,7 +24,7 @@ class Rule(NamedTuple):
     id: str
     severity: Severity
     function: Callable[..., Any] | None
-    source: str = "code"  # "schema", "code", "reader" or "internal"
+    source: str = "code"  # "schema", "code", "reader", "fetch" or "internal"
     fallback_doc: str = ""  # the documentation of a rule without a function
     contract: Any = None  # the Contract whose values fill the documentation's {path:keyword}
 

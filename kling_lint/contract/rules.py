@@ -1,10 +1,12 @@
 """Every rule of the contract, with its severity and its documentation: ``RULE_TABLE``.
 
-Three kinds (registry.py):
+Four kinds (registry.py):
 - schema rules: the schema states the constraint and names the rule (x-kling-rule); the
   function words one schema error;
 - code rules: what a JSON Schema cannot say; the function checks the whole request;
-- reader rules: found while the file is read (load/).
+- reader rules: found while the file is read (load/);
+- fetch rules: found only when an image URL is fetched (--fetch-images); the code rules on
+  images (image_rules.py) apply to fetched images too.
 Every function receives the Contract, and every limit, allowed value and default it names is
 read from there or from the violated keyword: this module holds none of them. A rule's
 docstring is its documentation; ``{path:keyword}`` in it is read from the schema.
@@ -17,8 +19,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import rule_ids as ids
-from ..findings import REPAIR_MOVE, REPAIR_RENAME, REPAIR_VALUE, Path, Problem, Repair
-from ..redact import SECRET
+from ..findings import REPAIR_VALUE, Path, Problem, Repair
+from . import image_rules, secrets
 from .registry import ERROR, WARNING, Rule
 from .words import expected_types, field, key_name, kind, number, one_of, show
 
@@ -71,6 +73,20 @@ INTERNAL_DOC = """kling-lint's compiled schema check and its explanation disagre
 
 A bug of kling-lint's own: the request is not let through in silence. Please report it, with
 the request."""
+
+UNUSED_SUPPRESSION_DOC = """A `# kling-lint: disable=…` comment that silences nothing.
+
+The rule it names has no finding on that line (for disable-file, in the file), the id names no
+rule, the rule cannot be silenced in the file (secret-in-request: a token has to leave the
+file; syntax, unreadable: the file was not checked), or the comment is not one of the two forms.
+As with ruff's RUF100: a stale suppression would hide the next real problem on its line.
+Remove the id from the comment."""
+
+TOO_MANY_FINDINGS_DOC = """A file has more findings than --max-findings allows; the rest are counted, not shown.
+
+The last finding of such a file says how many more there were, how many of them errors, and
+takes the severity of the worst of them. Only the findings shown are placed, masked and printed (a
+million-item list is one mistake repeated): fix what is shown, or raise --max-findings."""
 
 
 # ---------------------------------------------------------------- schema rules: shape
@@ -154,6 +170,14 @@ def image_url(error: SchemaError, contract: Contract) -> Words:
     name = field(error.path)
     if isinstance(error.value, str) and error.value.startswith("data:"):
         return f"{name} is a data: URI, which Kling rejects", "give an https URL, or the bare base64 without the data:…;base64, prefix"
+    if isinstance(error.value, str) and error.value[:8].lower().startswith(("http://", "https://")):
+        # an http(s) URL the schema refuses: no host, an unclosed [, a port past 65535, white space
+        return (f"{name} {show(error.value)} is not an http(s) URL with a host",
+                "give a full URL with a host, and a valid port if any, such as https://example.com/frame.png")
+    if isinstance(error.value, str) and _BASE64_LIKE.fullmatch(error.value):  # base64 cut short or damaged
+        return (f"{name} looks like base64 image data but is not valid base64 ({len(error.value):,} characters; "
+                "base64 comes in groups of 4 with '=' only at the end): it may be cut short",
+                "copy the whole base64 text again, on one line, without a data: prefix")
     return f"{name} {show(error.value)} is not an http(s) URL", "give a full URL such as https://example.com/frame.png"
 
 
@@ -272,6 +296,8 @@ def multi_prompt_last_image(error: SchemaError, contract: Contract) -> Words:
 # ---------------------------------------------------------------- code rules
 
 _WHOLE_NUMBER_STRING = re.compile(r"[0-9]+")
+# A long run of base64 characters: for the message only (the schema's pattern decides validity).
+_BASE64_LIKE = re.compile(r"[A-Za-z0-9+/=]{64,}")
 
 
 def _get(request: Any, *path: str | int) -> Any:
@@ -323,11 +349,14 @@ def _valid_total(request: Any, contract: Contract) -> int | None:
 
 def _values_at(request: Any, path: tuple[str, ...], at: Path = ()) -> Iterator[tuple[Path, Any]]:
     """Every (path, value) at ``path`` in the request, "*" standing for each item of a list."""
-    if not path:
+    if len(path) == 1 and path[0] != "*":  # the usual place: a top-level key
+        if type(request) is dict and path[0] in request:
+            yield at + path, request[path[0]]
+    elif not path:
         yield at, request
     elif path[0] == "*":
-        for number_, item in enumerate(request if isinstance(request, list) else ()):
-            yield from _values_at(item, path[1:], at + (number_,))
+        for index, item in enumerate(request if isinstance(request, list) else ()):
+            yield from _values_at(item, path[1:], at + (index,))
     elif isinstance(request, dict) and path[0] in request:
         yield from _values_at(request[path[0]], path[1:], at + (path[0],))
 
@@ -337,11 +366,9 @@ def image_base64(request: Any, contract: Contract) -> Iterator[Problem]:
 
     Kling accepts raw base64 (no data: prefix, at most 10 MB), but this gateway documents URLs
     only, so the request may not pass through every gateway."""
-    for matched in contract.matched:
-        if matched.rule != ids.IMAGE_BASE64:
-            continue
-        for path, value in _values_at(request, matched.path):
-            if isinstance(value, str) and contract.compiled.valid(matched.branch)(value) and contract.compiled.valid(matched.holder)(value):
+    for place, test in contract.matching(ids.IMAGE_BASE64):
+        for path, value in _values_at(request, place):
+            if test(value):
                 name = field(path)
                 yield Problem(ids.IMAGE_BASE64, path, f"{name} is raw base64 image data, which this gateway does not document", "host the image and give its https URL")
 
@@ -365,8 +392,10 @@ def shot_index(request: Any, contract: Contract) -> Iterator[Problem]:
 def shot_durations_sum(request: Any, contract: Contract) -> Iterator[Problem]:
     """Every shot has a duration, and they do not add up to duration ({duration:default} when omitted)."""
     shots = _shots(request)
+    if not shots:
+        return
     total = _valid_total(request, contract)
-    if not shots or total is None or not all(isinstance(shot, dict) for shot in shots):
+    if total is None or not all(isinstance(shot, dict) for shot in shots):
         return
     parts = [seconds(shot.get("duration")) for shot in shots]
     if any(part is None or part < 1 for part in parts):
@@ -414,8 +443,8 @@ def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
 
     The gateway's examples send a number; a string is accepted but may not be everywhere."""
     places: list[tuple[Path, Any]] = [(DURATION, _get(request, "duration"))]
-    for number_, shot in enumerate(_shots(request) or []):
-        places.append((MULTI_PROMPT + (number_, "duration"), _get(shot, "duration")))
+    for index, shot in enumerate(_shots(request) or []):
+        places.append((MULTI_PROMPT + (index, "duration"), _get(shot, "duration")))
     for path, value in places:
         whole = seconds(value) if isinstance(value, str) else None
         if whole is None:
@@ -429,31 +458,13 @@ def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
 
 
 def secret_in_request(request: Any, contract: Contract) -> Iterator[Problem]:
-    """A value looks like an API token (sk-…, Bearer …).
+    """A value, key or comment looks like an API token (sk-…, Bearer …).
 
     Tokens belong in the Authorization header, taken from the environment, never in a request
-    file that is committed. kling-lint never prints the token in full."""
-    for path in _paths_of_strings(request, SECRET.search):
-        yield Problem(ids.SECRET_IN_REQUEST, path, f"{field(path)} contains what looks like an API token", "remove the token; send it in the Authorization header from an environment variable")
-
-
-def _paths_of_strings(value: Any, test: Any) -> list[Path]:
-    """The paths of every string in ``value`` that passes ``test``, in document order.
-
-    Paths are built only for a match: most requests have none, and building a path for every
-    value was half the cost of all code rules together."""
-    found: list[Path] = []
-    stack: list[tuple[Any, Path | None, Any]] = [(value, None, None)]  # (value, parent path, key)
-    while stack:
-        item, parent, key = stack.pop()
-        if type(item) is str:
-            if test(item):
-                found.append(() if parent is None else parent + (key,))
-        elif type(item) is dict or type(item) is list:
-            path = () if parent is None else parent + (key,)
-            pairs = item.items() if type(item) is dict else enumerate(item)
-            stack.extend((child, path, name) for name, child in reversed(list(pairs)))
-    return found
+    file that is committed: a comment or a key leaks a token as surely as a value does, and so
+    does a token written with escapes. The finding points at the token; kling-lint never
+    prints it in full."""
+    return secrets.in_request(request)
 
 
 # ---------------------------------------------------------------- the table
@@ -464,6 +475,7 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule(ids.DUPLICATE_KEY, ERROR, None, "reader", DUPLICATE_KEY_DOC),
     Rule(ids.YAML11_AMBIGUOUS, WARNING, None, "reader", YAML11_DOC),
     Rule(ids.UNREADABLE, ERROR, None, "reader", UNREADABLE_DOC),
+    Rule(ids.TOO_MANY_FINDINGS, WARNING, None, "reader", TOO_MANY_FINDINGS_DOC),
     Rule(ids.TYPE_MISMATCH, ERROR, type_mismatch, "schema"),
     Rule(ids.UNKNOWN_KEY, ERROR, unknown_key, "schema"),
     Rule(ids.MODEL_MISSING, ERROR, model_missing, "schema"),
@@ -492,5 +504,14 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule(ids.MULTI_PROMPT_SHOT_TYPE, WARNING, multi_prompt_shot_type, "code"),
     Rule(ids.DURATION_AS_STRING, WARNING, duration_as_string, "code"),
     Rule(ids.SECRET_IN_REQUEST, ERROR, secret_in_request, "code"),
+    Rule(ids.IMAGE_FORMAT, ERROR, image_rules.image_format, "code"),
+    Rule(ids.IMAGE_TRUNCATED, ERROR, image_rules.image_truncated, "code"),
+    Rule(ids.IMAGE_TOO_LARGE, ERROR, image_rules.image_too_large, "code"),
+    Rule(ids.IMAGE_TOO_SMALL, ERROR, image_rules.image_too_small, "code"),
+    Rule(ids.IMAGE_ASPECT_RATIO, ERROR, image_rules.image_aspect_ratio, "code"),
+    Rule(ids.IMAGE_RATIOS_DIFFER, WARNING, image_rules.image_ratios_differ, "code"),
+    Rule(ids.IMAGE_UNREACHABLE, ERROR, None, "fetch", image_rules.UNREACHABLE_DOC),
+    Rule(ids.IMAGE_CONTENT_TYPE, ERROR, None, "fetch", image_rules.CONTENT_TYPE_DOC),
     Rule(ids.INTERNAL_CONSISTENCY, ERROR, None, "internal", INTERNAL_DOC),
+    Rule(ids.UNUSED_SUPPRESSION, WARNING, None, "reader", UNUSED_SUPPRESSION_DOC),
 )

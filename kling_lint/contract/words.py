@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import SHOWN_CHARACTERS, Path, brief
-from ..redact import redact
 
 TYPE_WORDS = {
     "string": "a string",
@@ -59,7 +58,7 @@ def show(value: Any) -> str:
     if isinstance(value, (int, float)):
         return brief(repr(value))
     if isinstance(value, str):
-        text = brief(redact(value))
+        text = brief(value)  # masks, then shortens
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
     if isinstance(value, list):
         return f"a list of {len(value)}"

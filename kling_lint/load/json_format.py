@@ -46,13 +46,27 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(name)
 
 
+class _TooLarge(ValueError):
+    """A number JSON can write but no reader holds: it overflows to infinity."""
+
+
+def _finite_float(text: str) -> float:
+    """A JSON number with a fraction or exponent; 1e400 overflows to infinity, which a request
+    cannot hold (as it cannot hold NaN): refused, the way YAML's .inf is."""
+    value = float(text)
+    if value - value != 0.0:
+        raise _TooLarge(text)
+    return value
+
+
 def fast_load(text: str) -> Any:
     """The value of a JSON text, or an exception when ``scan`` must look closer.
 
     Raises for anything unusual (syntax, NaN, duplicates, too deep, huge numbers) without
     saying where: the caller then runs ``scan``, which does.
     """
-    value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+    value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant,
+                       parse_float=_finite_float)
     if text.count("{") + text.count("[") > MAX_DEPTH and _deeper_than(value, MAX_DEPTH):
         raise ValueError("nested too deeply")  # the scanner says where
     return value
@@ -80,20 +94,44 @@ class _Open:
         self.value = value
         self.path = path
         self.start = start
-        self.key: str | None = None
-        self.key_region: tuple[int, int] | None = None
+        self.key: Any = None  # a str once the scanner has read the key
+        self.key_region: Any = None  # (start, end) of that key
 
 
-def scan(text: str, base: int = 0) -> tuple[Any, dict[Path, tuple[Any, tuple[int, int]]], list[tuple[Path, tuple[int, int]]]]:
+def scan(text: str, base: int = 0, unit: str = "text") -> tuple[Any, dict[Path, tuple[Any, tuple[int, int]]], list[tuple[Path, tuple[int, int]]]]:
     """Parse JSON iteratively, recording offsets.
 
     Returns the value, a map path -> (key offsets or None, value offsets), and the paths of
     repeated keys with the offsets of the repetition. Offsets are ``base`` + index in ``text``.
-    Raises ``JsonError`` at the first place the text stops being JSON.
+    Raises ``JsonError`` at the first place the text stops being JSON; ``unit`` names the
+    text in messages ("line" for a line of a JSONL file).
     """
+    stack: list[_Open] = []
+    try:
+        return _scan(text, base, stack)
+    except JsonError as error:
+        raise _explained(error, text, base, stack, unit) from None
+
+
+def _explained(error: JsonError, text: str, base: int, stack: list[_Open], unit: str) -> JsonError:
+    """The scanner's error in the words of the usual mistake: a comment, a comma after the last
+    item, a bracket never closed (the place to fix is the bracket, not the end of the text)."""
+    pos = error.offset - base
+    if text.startswith(("//", "/*", "#"), pos):
+        return JsonError("JSON allows no comments; remove it (or write the request as YAML, which does)", error.offset)
+    before = text[:pos].rstrip(" \t\n\r")
+    if text.startswith(("}", "]"), pos) and before.endswith(","):
+        return JsonError("JSON allows no comma after the last item; remove it", base + len(before) - 1)
+    if pos >= len(text) and stack:
+        opened = text[stack[-1].start]
+        closer = "}" if opened == "{" else "]"
+        return JsonError(f"this {opened} is never closed: the {unit} ends before its '{closer}'", base + stack[-1].start)
+    return error
+
+
+def _scan(text: str, base: int, stack: list[_Open]) -> tuple[Any, dict[Path, tuple[Any, tuple[int, int]]], list[tuple[Path, tuple[int, int]]]]:
     regions: dict[Path, tuple[Any, tuple[int, int]]] = {}
     duplicates: list[tuple[Path, tuple[int, int]]] = []
-    stack: list[_Open] = []
     pos = _skip(text, 0)
     if pos == len(text):
         raise JsonError("the file holds no request: it is empty or only white space", base + pos)
@@ -160,7 +198,7 @@ def scan(text: str, base: int = 0) -> tuple[Any, dict[Path, tuple[Any, tuple[int
 
 
 def _skip(text: str, pos: int) -> int:
-    return _WHITESPACE.match(text, pos).end()
+    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # "*": it always matches
 
 
 def _read_key(text: str, pos: int, frame: _Open, base: int) -> int:
@@ -176,7 +214,7 @@ def _read_key(text: str, pos: int, frame: _Open, base: int) -> int:
 
 def _read_string(text: str, pos: int, base: int) -> tuple[str, int]:
     try:
-        return json.decoder.scanstring(text, pos + 1, True)
+        return json.decoder.scanstring(text, pos + 1, True)  # type: ignore[attr-defined]  # not in typeshed
     except json.JSONDecodeError as error:
         raise JsonError(error.msg.lower(), base + error.pos) from None
 
@@ -194,8 +232,11 @@ def _read_scalar(text: str, pos: int, base: int) -> tuple[Any, int]:
     integer, fraction, exponent = match.groups()
     try:
         if fraction or exponent:
-            return float(match.group()), match.end()
+            return _finite_float(match.group()), match.end()
         return int(integer), match.end()
+    except _TooLarge:
+        raise JsonError(f"{brief(match.group())} is too large a number: it reads as infinity, "
+                        "which JSON cannot hold", base + pos) from None
     except ValueError:  # more digits than Python converts
         raise JsonError("the number has too many digits", base + pos) from None
 

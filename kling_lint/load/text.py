@@ -7,7 +7,7 @@ positions are counted one way: lines from 1, columns from 1 in characters, CRLF 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -53,30 +53,54 @@ def _position_in_bytes(data: bytes, offset: int) -> tuple[int, int]:
 
 
 class LineIndex:
-    """Converts character offsets in a text to 1-based (line, column)."""
+    """Converts character offsets in a text to 1-based (line, column).
+
+    It keeps, for each block of _BLOCK characters, how many line breaks come before the block
+    and where the last of them is: a few numbers a block, however many lines the text has (16 MB
+    of blank lines would otherwise be a list of 16 million offsets). A lookup counts within one
+    block, in C.
+    """
 
     def __init__(self, text: str) -> None:
         self._text = text
-        starts = [0]
-        find = text.find
-        at = find("\n")
-        while at >= 0:
-            starts.append(at + 1)
-            at = find("\n", at + 1)
-        self._starts = starts
+        breaks_before = [0]  # line breaks in text[:k * _BLOCK]
+        last_break = [-1]  # offset of the last line break before block k, or -1
+        count, rfind = text.count, text.rfind
+        for start in range(0, len(text), _BLOCK):
+            end = start + _BLOCK
+            breaks_before.append(breaks_before[-1] + count("\n", start, end))
+            last_break.append(max(last_break[-1], rfind("\n", start, end)))
+        self._breaks_before = breaks_before
+        self._last_break = last_break
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
+        block = min(offset // _BLOCK, len(self._breaks_before) - 1)
+        start = block * _BLOCK
+        line = self._breaks_before[block] + self._text.count("\n", start, offset) + 1
+        line_start = max(self._text.rfind("\n", start, offset), self._last_break[block]) + 1
+        return line, offset - line_start + 1
 
     def offset(self, line: int, column: int) -> int:
         """The character offset of a 1-based (line, column): ``position``'s inverse."""
-        return self._starts[line - 1] + column - 1
+        return self._line_start(line) + column - 1
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
-        if not 1 <= line <= len(self._starts):
+        if not 1 <= line <= self._breaks_before[-1] + 1:
             return ""
-        start = self._starts[line - 1]
-        end = self._starts[line] - 1 if line < len(self._starts) else len(self._text)
-        return self._text[start:end].rstrip("\r")
+        start = self._line_start(line)
+        end = self._text.find("\n", start)
+        return self._text[start:end if end >= 0 else len(self._text)].rstrip("\r")
+
+    def _line_start(self, line: int) -> int:
+        breaks = line - 1  # line breaks before the line
+        if breaks == 0:
+            return 0
+        block = bisect_left(self._breaks_before, breaks) - 1  # the block that holds that break
+        start = block * _BLOCK
+        text = self._text[start:start + _BLOCK]
+        after = text.split("\n", breaks - self._breaks_before[block])[-1]  # the block after that break
+        return start + len(text) - len(after)
+
+
+_BLOCK = 4096

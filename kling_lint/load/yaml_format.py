@@ -10,12 +10,13 @@ and the positioned read cannot disagree about a document.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
 from .. import rule_ids
 from ..findings import REPAIR_QUOTE, Path, Problem, Repair, brief
-from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Positions, Span, too_deep_message
+from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Span, too_deep_message
 from .text import LineIndex
 
 _CORE = "tag:yaml.org,2002:"
@@ -43,6 +44,8 @@ _FLOAT_11 = re.compile(
     r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
     r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"
 )
+# YAML 1.1 writes infinity and NaN as YAML 1.2 does.
+_INF_11, _NAN_11 = _INF, _NAN
 _TIMESTAMP_11 = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9].*)?")
 
 # About 4,200 decimal digits: Python will not print a longer integer (sys.get_int_max_str_digits),
@@ -53,10 +56,12 @@ _MAX_INT_BITS = 14_000
 class YamlError(ValueError):
     """The text is not YAML kling-lint can read; ``line``/``column`` are 1-based."""
 
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int, offset: int = 0, refused: bool = False) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
+        self.offset = offset  # in the text, to tell which of two parsers read further
+        self.refused = refused  # by kling-lint itself, not by a parser
 
 
 class _Invalid(ValueError):
@@ -109,6 +114,8 @@ def yaml11_reading(text: str) -> Any:
         return value if value.bit_length() <= _MAX_INT_BITS else _LongNumber(text)
     if _FLOAT_11.fullmatch(text):
         return _float_11(text.replace("_", ""))
+    if _INF_11.fullmatch(text) or _NAN_11.fullmatch(text):
+        return resolve_plain(text)
     if _TIMESTAMP_11.fullmatch(text):
         return _Timestamp(text)
     return text
@@ -129,6 +136,10 @@ def _int_11(text: str) -> int:
         value = 0
         for part in digits.split(":"):
             value = value * 60 + int(part)
+            # Each step multiplies a growing number: stop once it is too long to show, or a
+            # long "1:0:0:…" costs time quadratic in its length.
+            if value.bit_length() > _MAX_INT_BITS:
+                raise ValueError("too many digits")
         return sign * value
     if digits.startswith("0b"):
         return sign * int(digits[2:], 2)
@@ -146,6 +157,8 @@ def _float_11(text: str) -> float:
     value = 0.0
     for part in text.lstrip("+-").split(":"):
         value = value * 60 + float(part)
+        if value == float("inf"):
+            break  # and stays so: no need to read the rest of a long "1:0:0:…"
     return sign * value
 
 
@@ -186,7 +199,20 @@ def plain_reading(text: str) -> tuple[Any, str | None]:
     if is_plain_string(text):
         return text, None
     value = resolve_plain(text)
+    if type(value) is float:
+        _refuse_non_finite(value, text)
     return value, _ambiguity(text, value)
+
+
+def _refuse_non_finite(value: float, text: str) -> None:
+    """NaN and infinity are not JSON: a request cannot send them, so they are refused as
+    JSON's reader refuses ``NaN``; so is a number too large for any reader but as infinity."""
+    if value - value == 0.0:  # finite (inf - inf and nan - nan are NaN)
+        return
+    if _INF.fullmatch(text) or _NAN.fullmatch(text):
+        kind = "NaN" if value != value else "infinity"
+        raise _Invalid(f"{brief(text)} is {kind}, which JSON cannot hold; use a number")
+    raise _Invalid(f"{brief(text)} is too large a number: it reads as infinity, which JSON cannot hold")
 
 
 def _scalar_value(event: Any) -> Any:
@@ -203,16 +229,18 @@ def _scalar_value(event: Any) -> Any:
     if kind == "str":
         return text
     value = resolve_plain(text)
-    wanted = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
+    wanted: Any = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind)
     if wanted is None:
         raise _Invalid(f"the YAML tag {_short_tag(tag)} is not allowed: a request holds plain data")
     if not isinstance(value, wanted) or (kind != "bool" and isinstance(value, bool)):
         raise _Invalid(f"{brief(text)!r} is not a valid {_short_tag(tag)} value")
     if kind == "float" and type(value) is int:
         try:
-            return float(value)
+            value = float(value)
         except OverflowError:  # as a plain 1e400 reads: infinite
-            return float("inf") if value > 0 else float("-inf")
+            value = float("inf")
+    if type(value) is float:
+        _refuse_non_finite(value, text)
     return value
 
 
@@ -269,52 +297,234 @@ class _Frame:
 
 
 class _Document:
-    """One request being built: its value, what was found while reading, and positions."""
+    """One request being built: its value, what was found while reading, and positions.
 
-    def __init__(self, with_positions: bool) -> None:
+    ``checkable`` is False for a document that holds no request (it is empty, or could not be
+    read): its one problem says why.
+    """
+
+    def __init__(self, with_positions: bool, start: Any = None) -> None:
         self.value: Any = None
         self.problems: list[Problem] = []
-        self.positions: Positions | None = {} if with_positions else None
+        self.positions: Any = {} if with_positions else None  # a dict[Path, Span] when with_positions
         self.anchors: dict[str, tuple[Any, int, int]] = {}  # value, size, characters
-        self.size = 0
+        self.aliased_values = 0
         self.aliased_characters = 0
+        self.start = start  # the document's start event's marks, for a document that is empty
+        self.checkable = True
+        self.error: YamlError | None = None  # why a document could not be read
+
+
+# The pure-Python parser reads YAML 1.2 where the C parser (libyaml) keeps YAML 1.1's rules
+# (``{url: https://x}``, ``[9:16]``), but about thirty times slower: it re-reads what the C
+# parser refused, up to this many characters of a file, so that a large broken file stays cheap.
+SLOW_READER_BUDGET = 1 << 20
+_SLOW_READER_START = 1024  # what starting it costs, in characters read: many small parts add up too
+
+
+class _Refused(Exception):
+    """What kling-lint itself refuses while building (a tag, an alias bomb, NaN): the C
+    parser's reading is not in doubt, so the slower parser is not asked."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.mark = mark
 
 
 def read_yaml(text: str, with_positions: bool = False) -> list[_Document]:
-    """All documents of a YAML stream; raises ``YamlError`` if it cannot be read."""
+    """All documents of a YAML stream, read as YAML 1.2.
+
+    A document that cannot be read is a document with one ``syntax`` problem, and the others
+    are still read; ``YamlError`` when the stream is that one unreadable document.
+    """
+    places = _Places(text)
+    try:
+        return _read_part(text, 0, len(text), with_positions, places, _c_events)
+    except YamlError as error:
+        documents = _read_parts(text, _parts(text), with_positions, places, error)
+    if len(documents) == 1 and not documents[0].checkable and documents[0].error is not None:
+        raise documents[0].error
+    return documents
+
+
+def _read_parts(text: str, parts: list[tuple[int, int]], with_positions: bool, places: _Places,
+                error: YamlError) -> list[_Document]:
+    """The documents of a stream the C parser could not read whole, each part read alone.
+
+    Runs of parts are read together and halved where they fail, so a broken document among
+    thousands costs a few reads, not one a document; a part that fails alone is read again
+    by the YAML 1.2 parser, or becomes the document that says why.
+    """
+    budget = [SLOW_READER_BUDGET]
+    documents: list[_Document] = []
+    todo: list[tuple[int, int, YamlError | None]] = [(0, len(parts), error)]  # first half on top
+    while todo:
+        low, high, failed = todo.pop()
+        start, end = parts[low][0], parts[high - 1][1]
+        if failed is None:
+            try:
+                documents.extend(_read_part(text, start, end, with_positions, places, _c_events))
+                continue
+            except YamlError as chunk_error:
+                failed = chunk_error
+        if high - low == 1:
+            documents.extend(_read_again(text, start, end, with_positions, places, failed, budget))
+            continue
+        middle = (low + high) // 2
+        todo += [(middle, high, None), (low, middle, None)]
+    return documents
+
+
+def _read_again(text: str, start: int, end: int, with_positions: bool, places: _Places,
+                error: YamlError, budget: list[int]) -> list[_Document]:
+    """A part the C parser refused, read by the pure-Python parser; or the document that says why."""
+    cost = end - start + _SLOW_READER_START
+    if error.refused or cost > budget[0]:
+        return [_unreadable(error, with_positions)]
+    budget[0] -= cost
+    try:
+        return _read_part(text, start, end, with_positions, places, _pure_events)
+    except YamlError as slow_error:
+        # Where the parsers disagree, the YAML 1.2 reader decides: what kling-lint refuses in
+        # its reading stands, and of two syntax errors the one further on (the C parser's
+        # messages are clearer, but it may stop early at what YAML 1.2 allows).
+        later = slow_error.offset > error.offset
+        return [_unreadable(slow_error if slow_error.refused or later else error, with_positions)]
+    except Exception:  # noqa: BLE001 - a fault of the second opinion: the first one stands
+        return [_unreadable(error, with_positions)]
+
+
+def _unreadable(error: YamlError, with_positions: bool) -> _Document:
+    doc = _Document(with_positions)
+    doc.problems.append(Problem(rule_ids.SYNTAX, (), str(error), None,
+                                position=(error.line, error.column, error.line, error.column + 1)))
+    doc.checkable = False
+    doc.error = error
+    return doc
+
+
+# A line that starts a document ("---") or ends one ("..."), followed by a space or its end.
+_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
+# A line with nothing for a document: blank, a comment, a directive.
+_NOTHING = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n|%[^\n]*\n)*[ \t]*(?:#[^\n]*)?\Z")
+
+
+def _parts(text: str) -> list[tuple[int, int]]:
+    """The stream cut into its documents, at the "---" and "..." lines every YAML parser
+    obeys: each part holds one document (or nothing), and reads alone as it reads in the
+    stream. Comments and directives before a "---" go with the document they precede."""
+    cuts = [0]
+    for marker in _MARKER.finditer(text):
+        at = marker.start()
+        if marker.group() == "...":
+            line_end = text.find("\n", at)
+            at = len(text) if line_end < 0 else line_end + 1
+        if at > cuts[-1]:
+            if _NOTHING.fullmatch(text, cuts[-1], at):
+                continue  # nothing but comments or directives: they belong to what follows
+            cuts.append(at)
+    cuts.append(len(text))
+    return [(start, end) for start, end in zip(cuts, cuts[1:], strict=False) if start < end]
+
+
+def _c_events(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
     from _ruamel_yaml import CParser
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     parser = CParser(text)
-    builder = _Builder(text, with_positions)
+    return parser.get_event, parser.dispose
+
+
+def _pure_events(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
+    # The loader's parts, not YAML(): that looks for plug-ins on disk each time it is made.
+    from ruamel.yaml.loader import SafeLoader
+
+    loader = SafeLoader(text)
+    return loader.get_event, loader.dispose
+
+
+def _read_part(text: str, start: int, end: int, with_positions: bool, places: _Places,
+               events: Callable[[str], tuple[Callable[[], Any], Callable[[], None]]]) -> list[_Document]:
+    """The documents of ``text[start:end]``; raises ``YamlError`` where it cannot be read."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    part = text if start == 0 and end == len(text) else text[start:end]
+    builder = _Builder(places, start, with_positions)
+    get_event, dispose = events(part)
     try:
-        return builder.run(parser)
+        return builder.run(get_event)
+    except _Refused as error:
+        raise places.error(str(error), start + error.mark.index, refused=True) from None
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = error.problem or "the text is not valid YAML"
-        if error.context:
-            message += f" ({error.context})"
-        line, column = builder.place(mark) if mark else (1, 1)
-        raise YamlError(message, line, column) from None
-    except YAMLError as error:
-        raise _reader_error(text, error) from None
+        message, offset = explain(error, text, start, end, places, [frame.start_mark for frame in builder.stack])
+        raise places.error(message, offset) from None
+    except YAMLError as error:  # the reader's: a character YAML does not allow
+        position = getattr(error, "position", None)
+        message = str(getattr(error, "reason", "") or error).split("\n")[0]
+        character = getattr(error, "character", None)
+        if isinstance(character, (int, str)):
+            code = character if isinstance(character, int) else ord(character[:1] or "\0")
+            message = f"the character U+{code:04X} is not allowed in YAML ({message})"
+        raise places.error(message, start + position if isinstance(position, int) else start) from None
     finally:
-        parser.dispose()
+        dispose()
 
 
-def _reader_error(text: str, error: Exception) -> YamlError:
-    position = getattr(error, "position", None)
-    message = str(getattr(error, "reason", "") or error).split("\n")[0]
-    if isinstance(position, int):
-        return YamlError(message, *LineIndex(text).position(position))
-    return YamlError(message, 1, 1)
+class _Places:
+    """Offsets in the whole text to line:column, the index built at the first one asked."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def index(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.index.position(offset)
+
+    def error(self, message: str, offset: int, refused: bool = False) -> YamlError:
+        return YamlError(message, *self.position(offset), offset=offset, refused=refused)
 
 
-def _error_at(message: str, mark: Any) -> Exception:
-    """An error of ours at a parser mark, placed by ``read_yaml`` like the parser's own errors."""
-    from ruamel.yaml.error import MarkedYAMLError
+_FLOW = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
+_CLOSER = {"[": "]", "{": "}"}
 
-    return MarkedYAMLError(problem=message, problem_mark=mark)
+
+_INDENT = re.compile(r"[ \t]*")
+_BLANK = re.compile(r"\s*")
+
+
+def explain(error: Any, text: str, start: int, end: int, places: _Places, open_marks: Sequence[Any] = ()) -> tuple[str, int]:
+    """A parser's error in ``text[start:end]`` said in the words of the mistake, and where it is.
+
+    The parser says where it stopped; for a tab, a bracket or a quote left open, the place to
+    fix is elsewhere, and its message ("cannot start any token") does not name the mistake.
+    ``open_marks`` are the start marks of the collections still open when it stopped. (Every
+    step looks near the error only: a file may have many documents that fail.)
+    """
+    mark, context = error.problem_mark or error.context_mark, error.context_mark
+    offset = start + mark.index if mark else start
+    message = error.problem or "the text is not valid YAML"
+    line_start = text.rfind("\n", start, offset) + 1 or start
+    indent = _INDENT.match(text, line_start, end)  # [ \t]* always matches
+    indent_end = indent.end() if indent else line_start
+    if offset <= indent_end and "\t" in text[line_start:indent_end]:
+        return "a tab indents this line; YAML indents with spaces only", text.index("\t", line_start)
+    at_end = _BLANK.fullmatch(text, offset, end) is not None or (
+        offset == line_start and text.startswith(("---", "..."), offset))
+    if at_end and context is not None and error.context == "while scanning a quoted scalar":
+        return "this quoted string is never closed: its closing quote is missing", start + context.index
+    flows = [start + m.index for m in open_marks if text[start + m.index:start + m.index + 1] in _CLOSER]
+    if at_end and flows:
+        bracket = text[flows[-1]]
+        return f"this {bracket} is never closed: the document ends before its '{_CLOSER[bracket]}'", flows[-1]
+    if error.context in _FLOW and context is not None and text.count("\n", start + context.index, offset):
+        bracket = _FLOW[error.context]
+        line = places.position(offset)[0]
+        return f"this {bracket} is never closed: line {line} is reached without its '{_CLOSER[bracket]}'", start + context.index
+    if error.context:
+        message += f" ({error.context})"
+    return message, offset
 
 
 _MERGE_KEY = (
@@ -326,34 +536,31 @@ _MERGE_KEY = (
 class _Builder:
     """Turns parser events into documents, one event at a time, with an explicit stack."""
 
-    def __init__(self, text: str, with_positions: bool) -> None:
-        self.text = text
+    def __init__(self, places: _Places, base: int, with_positions: bool) -> None:
+        self.places = places
+        self.base = base  # where the parsed part starts in the text: marks count from there
         self.with_positions = with_positions
         self.documents: list[_Document] = []
         self.doc = _Document(with_positions)
         self.stack: list[_Frame] = []
-
-    @cached_property
-    def _lines(self) -> LineIndex:
-        return LineIndex(self.text)
 
     def place(self, mark: Any) -> tuple[int, int]:
         """The line and column of a parser mark, counted as every loader counts them.
 
         Not the mark's own line: the parser also breaks lines at a lone CR, NEL and U+2028.
         """
-        return self._lines.position(mark.index)
+        return self.places.position(self.base + mark.index)
 
     def span(self, start: Any, end: Any) -> tuple[int, int, int, int]:
         return (*self.place(start), *self.place(end))
 
-    def run(self, parser: Any) -> list[_Document]:
+    def run(self, get_event: Callable[[], Any]) -> list[_Document]:
         from ruamel.yaml import events
 
         scalar, alias = events.ScalarEvent, events.AliasEvent
         mapping, sequence = events.MappingStartEvent, events.SequenceStartEvent
         ends = (events.MappingEndEvent, events.SequenceEndEvent)
-        get_event, add = parser.get_event, self.add
+        add = self.add
         while True:
             event = get_event()
             kind = type(event)
@@ -369,23 +576,49 @@ class _Builder:
             elif kind is mapping or kind is sequence:
                 self.open(event, {} if kind is mapping else [])
             elif kind is alias:
-                if event.anchor not in self.doc.anchors:
-                    raise _error_at(f"the alias *{event.anchor} names no anchor", event.start_mark)
-                value, size, characters = self.doc.anchors[event.anchor]
-                self.doc.aliased_characters += characters
-                if self.doc.aliased_characters > MAX_ALIASED_CHARACTERS:
-                    raise _error_at(
-                        f"the document's aliases repeat more than {MAX_ALIASED_CHARACTERS:,} characters "
-                        "(a 'billion laughs' file?)",
-                        event.start_mark,
-                    )
-                add(value, size, characters, event.start_mark, event.end_mark, None)
+                self.alias(event)
             elif kind is events.DocumentStartEvent:
-                self.doc = _Document(self.with_positions)
+                self.doc = _Document(self.with_positions, (event.start_mark, event.end_mark))
             elif kind is events.DocumentEndEvent:
                 self.documents.append(self.doc)
             elif kind is events.StreamEndEvent:
                 return self.documents
+
+    def alias(self, event: Any) -> None:
+        """An alias: the anchored value again, counted, since aliases are what can multiply a
+        small text into an enormous document; values written out in full are bounded by the
+        file's size."""
+        doc = self.doc
+        if event.anchor not in doc.anchors:
+            raise _Refused(f"the alias *{event.anchor} names no anchor", event.start_mark)
+        value, size, characters = doc.anchors[event.anchor]
+        doc.aliased_values += size
+        if doc.aliased_values > MAX_VALUES:
+            raise _Refused(
+                f"the document's aliases repeat more than {MAX_VALUES:,} values "
+                "(a 'billion laughs' file?)",
+                event.start_mark,
+            )
+        doc.aliased_characters += characters
+        if doc.aliased_characters > MAX_ALIASED_CHARACTERS:
+            raise _Refused(
+                f"the document's aliases repeat more than {MAX_ALIASED_CHARACTERS:,} characters "
+                "(a 'billion laughs' file?)",
+                event.start_mark,
+            )
+        self.add(value, size, characters, event.start_mark, event.end_mark, None)
+
+    def empty(self, event: Any) -> None:
+        """A document with nothing in it (a "---" followed by comments): no request, said there."""
+        doc = self.doc
+        start, end = doc.start or (event.start_mark, event.end_mark)
+        line, column, end_line, end_column = self.span(start, end)
+        if (end_line, end_column) == (line, column):
+            end_column += 1
+        doc.problems.append(Problem(
+            rule_ids.SYNTAX, (), "this document is empty (nothing but comments or blank lines): it holds no request",
+            "remove this ---, or write a request after it", position=(line, column, end_line, end_column)))
+        doc.checkable = False
 
     def scalar(self, event: Any) -> None:
         """A scalar off the shortcut: typed, tagged, quoted or possibly ambiguous."""
@@ -393,8 +626,10 @@ class _Builder:
         try:
             value, message = plain_reading(event.value) if plain else (_scalar_value(event), None)
         except _Invalid as error:
-            raise _error_at(str(error), event.start_mark) from None
-        if message is not None:  # quoting keeps a string's meaning; a number's would change
+            raise _Refused(str(error), event.start_mark) from None
+        if plain and not self.stack and event.value == "" and event.anchor is None:
+            self.empty(event)
+        elif message is not None:  # quoting keeps a string's meaning; a number's would change
             self.note_yaml11(event, message, quote=isinstance(value, str))
         elif plain and value == "<<" and self.stack and self.stack[-1].expects_key():
             self.note_yaml11(event, _MERGE_KEY, "write the keys out instead of merging them")
@@ -418,12 +653,12 @@ class _Builder:
 
     def open(self, event: Any, container: Any) -> None:
         if event.tag not in (None, "!", _CORE + "map", _CORE + "seq"):
-            raise _error_at(
+            raise _Refused(
                 f"the YAML tag {_short_tag(event.tag)} is not allowed: a request holds plain data",
                 event.start_mark,
             )
         if len(self.stack) >= MAX_DEPTH:
-            raise _error_at(too_deep_message(), event.start_mark)
+            raise _Refused(too_deep_message(), event.start_mark)
         path = self.stack[-1].next_path() if self.stack else ()
         self.stack.append(_Frame(container, path, event.anchor, event.start_mark))
 
@@ -432,13 +667,6 @@ class _Builder:
         doc = self.doc
         if anchor is not None:
             doc.anchors[anchor] = (value, size, characters)
-        doc.size += size
-        if doc.size > MAX_VALUES:
-            raise _error_at(
-                f"the document expands to more than {MAX_VALUES:,} values through its aliases "
-                "(a 'billion laughs' file?)",
-                start,
-            )
         stack = self.stack
         if not stack:
             doc.value = value

@@ -16,8 +16,9 @@ from ..findings import Finding, Summary
 
 
 class Reporter:
-    def __init__(self, stream: TextIO, color: bool = False, **context: Any) -> None:
+    def __init__(self, stream: TextIO, color: bool = False, quiet: bool = False, **context: Any) -> None:
         self.stream = stream
+        self.quiet = quiet
 
     def file(self, name: str, findings: list[Finding]) -> None:
         for finding in findings:
@@ -27,7 +28,7 @@ class Reporter:
         # A plain line, not a workflow command: the log shows it as it is.
         from .text import Reporter as TextReporter
 
-        TextReporter(self.stream).finish(summary)
+        TextReporter(self.stream, quiet=self.quiet).finish(summary)
 
 
 def command(finding: Finding) -> str:

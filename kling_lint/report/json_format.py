@@ -1,4 +1,7 @@
-"""One JSON object: {"diagnostics": [...], "summary": {...}}; collected, then written once."""
+"""One JSON object: {"diagnostics": [...], "summary": {...}}; collected, then written once.
+
+``--quiet`` changes nothing here: the summary is part of the object, not a line beside it.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +22,13 @@ class Reporter:
     def finish(self, summary: Summary) -> None:
         document = {
             "diagnostics": self.diagnostics,
-            "summary": {"files": summary.files, "errors": summary.errors, "warnings": summary.warnings},
+            "summary": summary_object(summary),
         }
-        json.dump(document, self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        self.stream.write(dumps(document, self.stream) + "\n")
+
+
+def summary_object(summary: Summary) -> dict[str, int]:
+    return {"files": summary.files, "errors": summary.errors, "warnings": summary.warnings}
 
 
 def diagnostic(finding: Finding) -> dict[str, object]:
@@ -35,6 +41,8 @@ def diagnostic(finding: Finding) -> dict[str, object]:
         "message": finding.message,
         "hint": finding.hint,
         "json_path": finding.json_path,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
     }
     if finding.fix is not None:  # only a fixable finding has the key, so other readers see no change
         out["fix"] = fix_object(finding)
@@ -47,3 +55,10 @@ def fix_object(finding: Finding) -> dict[str, object] | None:
         return None
     edits = [{"start": e.start, "end": e.end, "text": e.text} for e in finding.fix.edits]
     return {"applicability": finding.fix.applicability, "edits": edits, "message": finding.fix.message}
+
+
+def dumps(document: object, stream: TextIO) -> str:
+    """``document`` as indented JSON for ``stream``: characters as they are where the stream's
+    encoding is Unicode, else as JSON escapes (which any reader decodes to the same text)."""
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return json.dumps(document, ensure_ascii=not encoding.startswith("utf"), indent=2)

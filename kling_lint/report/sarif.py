@@ -8,13 +8,13 @@ relative URI with forward slashes; an absolute path becomes a ``file://`` URI.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from ..findings import Finding, Summary
+from .json_format import dumps
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -25,7 +25,7 @@ class Reporter:
     needs nothing but findings.py."""
 
     def __init__(self, stream: TextIO, color: bool = False, rules: Mapping[str, Any] | None = None,
-                 version: str = "") -> None:
+                 version: str = "", **context: Any) -> None:
         self.stream = stream
         self.rules = rules or {}
         self.version = version
@@ -35,8 +35,7 @@ class Reporter:
         self.findings.extend(findings)
 
     def finish(self, summary: Summary) -> None:
-        json.dump(self.log(), self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+        self.stream.write(dumps(self.log(), self.stream) + "\n")
 
     def log(self) -> dict[str, Any]:
         known, version = self.rules, self.version
@@ -104,7 +103,7 @@ def fix(finding: Finding) -> dict[str, Any]:
     }
 
 
-def region(finding: Finding) -> dict[str, int]:
+def region(finding: Finding) -> dict[str, int | None]:
     out = {"startLine": finding.line}
     if finding.column is not None:
         out["startColumn"] = finding.column

@@ -11,9 +11,10 @@ _RESET = "\033[0m"
 
 
 class Reporter:
-    def __init__(self, stream: TextIO, color: bool = False, **context: Any) -> None:
+    def __init__(self, stream: TextIO, color: bool = False, quiet: bool = False, **context: Any) -> None:
         self.stream = stream
         self.color = color
+        self.quiet = quiet  # findings only: no summary line
 
     def paint(self, text: str, style: str) -> str:
         return f"{_COLORS[style]}{text}{_RESET}" if self.color else text
@@ -33,7 +34,7 @@ class Reporter:
         return "\n".join(lines) + "\n\n"
 
     def excerpt(self, finding: Finding) -> list[str]:
-        if finding.snippet is None or finding.line is None or not finding.snippet.strip():
+        if finding.snippet is None or finding.line is None or finding.column is None or not finding.snippet.strip():
             return []
         snippet = finding.snippet.replace("\t", " ")  # one column a character, so carets align
         start = finding.column - 1 - finding.snippet_offset
@@ -50,15 +51,19 @@ class Reporter:
         return lines
 
     def finish(self, summary: Summary) -> None:
-        files = f"{summary.files} file" + ("" if summary.files == 1 else "s")
-        if not summary.errors and not summary.warnings:
-            self.stream.write(f"no problems in {files}\n")
+        if not self.quiet:
+            self.stream.write(summary_line(summary) + "\n")
             self.stream.write(fix_summary(summary))
-            return
-        errors = f"{summary.errors} error" + ("" if summary.errors == 1 else "s")
-        warnings = f"{summary.warnings} warning" + ("" if summary.warnings == 1 else "s")
-        self.stream.write(f"{errors}, {warnings} in {files}\n")
-        self.stream.write(fix_summary(summary))
+
+
+def summary_line(summary: Summary) -> str:
+    """"2 errors, 1 warning in 3 files", or "no problems in 3 files"."""
+    files = f"{summary.files} file" + ("" if summary.files == 1 else "s")
+    if not summary.errors and not summary.warnings:
+        return f"no problems in {files}"
+    errors = f"{summary.errors} error" + ("" if summary.errors == 1 else "s")
+    warnings = f"{summary.warnings} warning" + ("" if summary.warnings == 1 else "s")
+    return f"{errors}, {warnings} in {files}"
 
 
 def fix_summary(summary: Summary) -> str:
