@@ -44,6 +44,9 @@ _RULE_IDS = "RULE[,RULE]"
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help=f"Refuse files larger than this.  [default: {DEFAULT_MAX_BYTES}]")
 @click.option("--color", type=click.Choice(COLOR_CHOICES), default=None, help="Colour in text output (auto: on a terminal, unless NO_COLOR is set).  [default: auto]")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes that check files, this one included (default: one a core, from 400 files).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes ([*]) to the files, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the unsafe fixes too (a guessed name, a moved key).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (exit 1 when there is something to fix).")
 @click.option("--max-findings", type=click.IntRange(min=1), default=DEFAULT_MAX_FINDINGS, show_default=True, help="Findings shown a file; one more says how many were left out.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary line.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has, most first, instead of the findings (text or json).")
@@ -64,7 +67,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], output_format: str | None,
           color: str | None, jobs: int | None, max_findings: int, quiet: bool, statistics: bool, output_file: str | None,
           stdin_filename: str | None, exit_zero: bool, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
           force_exclude: bool | None, config_file: str | None, isolated: bool, show_settings: bool,
-          fetch_images: bool, fetch_timeout: float) -> None:
+          fetch_images: bool, fetch_timeout: float, fix: bool, unsafe_fixes: bool, diff: bool) -> None:
     """Check request files and directories; "-" reads standard input.
 
     Settings come from the command line, then .kling-lint.toml or [tool.kling-lint] in
@@ -81,7 +84,8 @@ def check(ctx: click.Context, paths: tuple[str, ...], output_format: str | None,
                        stdin_filename, exit_zero, max_findings,
                        select=_rule_ids(select), ignore=_rule_ids(ignore), extend_select=_rule_ids(extend_select),
                        force_exclude=force_exclude, config_file=config_file, isolated=isolated, show_settings=show_settings,
-                       fetch_images=fetch_images, fetch_timeout=fetch_timeout))
+                       fetch_images=fetch_images, fetch_timeout=fetch_timeout,
+                       fix=fix, unsafe_fixes=unsafe_fixes, diff=diff))
 
 
 def _rule_ids(given: tuple[str, ...]) -> tuple[str, ...] | None:

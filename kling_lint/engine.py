@@ -24,6 +24,8 @@ SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 DEFAULT_MAX_FINDINGS = 1000
 # With --fetch-images: request -> the problems of its fetched images (fetch.ImageFetcher.problems).
 ImageCheck = Callable[[Any], list[Problem]]
+# A problem, its region, and (only when it has a repair) the positions its fix is built from.
+_Located = tuple[Region, Problem, "Positions | None"]
 
 
 def lint_bytes(data: bytes, name: str, fmt: str | None = None, explain_always: bool = False,
@@ -65,7 +67,12 @@ def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, con
     ordered = _first(max_findings + 1, _located(loaded, explain_always, contract, lines, tally, images))
     if not ordered:
         return []
-    findings = [_place(problem, region, lines, name, contract) for region, problem in ordered[:max_findings]]
+    findings = [_place(problem, region, lines, name, contract) for region, problem, _ in ordered[:max_findings]]
+    for number, (_, problem, positions) in enumerate(ordered[:max_findings]):
+        if problem.repair and positions is not None:  # the fix: edits of the file's own text
+            from .edits import fix_for
+
+            findings[number] = findings[number]._replace(fix=fix_for(problem, positions, loaded.text, lines.index))
     if len(ordered) > max_findings:
         findings.append(_more(tally, findings, ordered[max_findings][0], lines, name, contract))
     return findings
@@ -79,7 +86,7 @@ class _Tally:
 
 
 def _located(loaded: LoadedFile, explain_always: bool, contract: Contract, lines: _Lines,
-             tally: _Tally, images: ImageCheck | None = None) -> Iterator[tuple[Region, Problem]]:
+             tally: _Tally, images: ImageCheck | None = None) -> Iterator[_Located]:
     """Every problem of the file with its region (cheap: snippets and masks come later), counted."""
     tokens = secrets.in_text(loaded.text)  # two substring searches: [] for nearly every file
     in_text = _TokensInText(tokens, lines.index) if tokens else None
@@ -100,18 +107,19 @@ def _located(loaded: LoadedFile, explain_always: bool, contract: Contract, lines
         yield from _counted(in_text.left(), {}, contract, tally)
 
 
-def _counted(problems: list[Problem], positions: Positions, contract: Contract, tally: _Tally) -> Iterator[tuple[Region, Problem]]:
+def _counted(problems: list[Problem], positions: Positions, contract: Contract, tally: _Tally) -> Iterator[_Located]:
     for problem in problems:
         tally.problems += 1
         tally.errors += contract.severity(problem.rule) is Severity.ERROR
-        yield _region(problem, positions), problem
+        # A problem with a repair keeps its document's positions, which its fix is built from.
+        yield _region(problem, positions), problem, positions if problem.repair else None
 
 
-def _first(count: int, located: Iterator[tuple[Region, Problem]]) -> list[tuple[Region, Problem]]:
+def _first(count: int, located: Iterator[_Located]) -> list[_Located]:
     """The first ``count`` in file order, as ``sorted(located, key=_order)[:count]`` gives them,
     holding at most twice that many at a time (and without heapq, which a plain check does not
     otherwise import)."""
-    kept: list[tuple[Region, Problem]] = []
+    kept: list[_Located] = []
     for item in located:
         kept.append(item)
         if len(kept) >= 2 * count:
@@ -121,8 +129,8 @@ def _first(count: int, located: Iterator[tuple[Region, Problem]]) -> list[tuple[
     return kept[:count]
 
 
-def _order(item: tuple[Region, Problem]) -> tuple[int, int, str]:
-    region, problem = item
+def _order(item: _Located) -> tuple[int, int, str]:
+    region, problem = item[0], item[1]
     return region[0], region[1], problem.rule
 
 
@@ -231,6 +239,7 @@ def _place(problem: Problem, where: Positions | Region, lines: _Lines, name: str
         snippet=_shown(snippet),
         snippet_offset=offset,
     )
+
 
 
 def _snippet(text: str, column: int) -> tuple[str, int]:

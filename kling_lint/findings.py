@@ -22,6 +22,44 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+class Repair(NamedTuple):
+    """What would mend a problem, said by the rule that found it, before it is placed in a file.
+
+    ``kind`` is one of the REPAIR_* names below; ``value`` its argument: the value to write
+    (REPAIR_VALUE), the key's new name (REPAIR_RENAME), or the path of the object the key moves
+    into (REPAIR_MOVE). The engine turns it into edits of the file's text (a ``Fix``).
+    """
+
+    kind: str
+    value: object
+    safe: bool
+    message: str
+
+
+REPAIR_VALUE = "value"  # write this value in place of the value at the problem's path
+REPAIR_QUOTE = "quote"  # quote the plain YAML scalar at the problem's position
+REPAIR_RENAME = "rename"  # the key at the problem's path gets this name
+REPAIR_MOVE = "move"  # the key at the problem's path moves into the object at this path
+
+SAFE, UNSAFE = "safe", "unsafe"
+
+
+class Edit(NamedTuple):
+    """Replace the characters ``start:end`` of the file's text (BOM excluded) with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Fix(NamedTuple):
+    """Edits that mend one finding, sorted by offset, and whether they keep the meaning (SAFE)."""
+
+    applicability: str
+    edits: tuple[Edit, ...]
+    message: str
+
+
 class Problem(NamedTuple):
     """A broken rule found in a request, before it is placed in a file.
 
@@ -36,6 +74,7 @@ class Problem(NamedTuple):
     hint: str | None = None
     at_key: bool = False
     position: tuple[int, int, int, int] | None = None
+    repair: Repair | None = None
 
 
 class Finding(NamedTuple):
@@ -60,6 +99,7 @@ class Finding(NamedTuple):
     end_column: int | None = None
     snippet: str | None = None
     snippet_offset: int = 0  # characters of the line left out before the snippet starts
+    fix: Fix | None = None
 
 
 class Summary(NamedTuple):
@@ -69,6 +109,9 @@ class Summary(NamedTuple):
     errors: int = 0
     warnings: int = 0
     unreadable: int = 0
+    fixable: int = 0  # findings with a safe fix (``check --fix`` would mend them)
+    unsafe_fixable: int = 0  # findings with an unsafe fix (``--unsafe-fixes`` too)
+    fixed: int = 0  # findings mended by ``check --fix``
 
 
 # A key or value quoted in a message is cut to this many characters: the file already holds it.

@@ -75,6 +75,9 @@ def run_check(
     show_settings: bool = False,
     fetch_images: bool = False,
     fetch_timeout: float = DEFAULT_FETCH_TIMEOUT,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
 ) -> int:
     """Check ``paths`` and print the report on standard output (or to ``output_file``); return the exit status.
 
@@ -82,6 +85,8 @@ def run_check(
     not be read, the report could not be written, or the configuration cannot be used. An
     option left None takes its value from the configuration file (config.py), else its
     default; ``show_settings`` prints the settings instead.
+    ``fix`` writes the safe fixes (``unsafe_fixes``: all) and reports what is left; ``diff``
+    prints them as a diff instead and writes nothing (exit 1 when there is something to fix).
     """
     if list(paths).count(STDIN) > 1:
         say('standard input can be read only once: name "-" once')
@@ -105,8 +110,18 @@ def run_check(
                        quiet, statistics, stdin_filename, exit_zero, max_findings)
     options.fetcher = fetcher(fetch_timeout) if fetch_images else None
     try:
-        with interruptible(), _destination(output_file) as out:
-            return _check(paths, options, out, settings)
+        with interruptible():
+            if diff:
+                from .fix import run_diff
+
+                with _destination(output_file) as out:
+                    return run_diff(paths, unsafe_fixes, options.max_bytes, cast(TextIO, out), settings.contract(), settings.switched_on,
+                                    stdin_filename, settings.excludes if settings.exclude else None)
+            if fix and STDIN in paths and output_file is None:
+                # the fixed text of standard input goes to standard output, so the report goes aside
+                return _check(paths, options, _Guarded(sys.stderr, "standard error"), settings, unsafe_fixes)
+            with _destination(output_file) as out:
+                return _check(paths, options, out, settings, unsafe_fixes if fix else None)
     except WriteFailed as failure:
         say(f"cannot write the report: {failure}")
         return EXIT_UNREADABLE
@@ -143,10 +158,11 @@ def fetcher(timeout: float) -> Any:
     return ImageFetcher(timeout)
 
 
-def _check(paths: Sequence[str], options: _Options, out: _Guarded, settings: Settings) -> int:
+def _check(paths: Sequence[str], options: _Options, out: _Guarded, settings: Settings, unsafe_fixes: bool | None = None) -> int:
+    """The report of ``paths``; ``unsafe_fixes`` not None: after ``--fix`` (with unsafe fixes when True)."""
     from . import __version__
     from .api import lint_paths
-    from .findings import Severity, Summary
+    from .findings import SAFE, Severity, Summary
     from .report import reporter
 
     contract = settings.contract()  # the team's: its extra_body keys, its severities
@@ -161,11 +177,18 @@ def _check(paths: Sequence[str], options: _Options, out: _Guarded, settings: Set
         report = Reporter(stream, color, as_json=options.output_format == "json", quiet=options.quiet)
     else:
         report = reporter(options.output_format, stream, color, **context)
-    files = errors = warnings = unreadable = 0
+    files = errors = warnings = unreadable = fixable = unsafe_fixable = 0
     max_findings = None if options.max_findings == DEFAULT_MAX_FINDINGS else options.max_findings
     exclude = settings.excludes if settings.exclude else None
-    for result in lint_paths(paths, options.max_bytes, options.jobs, contract, stdin_name=options.stdin_filename,
-                             max_findings=max_findings, exclude=exclude, fetcher=options.fetcher):
+    fixer = None
+    if unsafe_fixes is not None:
+        from .fix import FixRun
+
+        fixer = FixRun(unsafe_fixes, options.max_bytes, contract, keep=settings.switched_on)
+    results = fixer.results(paths, options.stdin_filename, exclude) if fixer else lint_paths(
+        paths, options.max_bytes, options.jobs, contract, stdin_name=options.stdin_filename,
+        max_findings=max_findings, exclude=exclude, fetcher=options.fetcher)
+    for result in results:
         findings = settings.switched_on(result.findings)
         files += 1
         unreadable += not result.readable
@@ -174,12 +197,15 @@ def _check(paths: Sequence[str], options: _Options, out: _Guarded, settings: Set
                 errors += 1
             else:
                 warnings += 1
+        fixable += sum(f.fix is not None and f.fix.applicability == SAFE for f in findings)
+        unsafe_fixable += sum(f.fix is not None and f.fix.applicability != SAFE for f in findings)
         if out.replaces is not None and os.path.basename(result.name) == out.replaces[0]:
             out.refuse_if_same(result.name)
         report.file(result.name, findings)
-    report.finish(Summary(files, errors, warnings, unreadable))
+    fixed = fixer.fixed if fixer else 0
+    report.finish(Summary(files, errors, warnings, unreadable, fixable, unsafe_fixable, fixed))
     out.flush()
-    if unreadable:
+    if unreadable or (fixer and fixer.not_written):
         return EXIT_UNREADABLE
     if options.exit_zero:
         return EXIT_CLEAN

@@ -27,6 +27,11 @@ CURL_SAMPLE = ["examples/batch.jsonl"]
 MARKDOWN_SAMPLE = ["--pretty", "--markdown", "examples/multi-prompt-image-to-video.yaml"]
 RULE_DOC_SAMPLE = "shot-durations-sum"
 DRY_RUN_SAMPLE = ["--prices", "examples/prices.toml", "examples/batch.yaml"]
+FIX_SAMPLES = [
+    "examples/invalid/yaml11-ambiguous.yaml",
+    "examples/invalid/shot-index.json",
+    "examples/invalid/unknown-key.json",
+]
 
 
 def _run(*args: str) -> str:
@@ -76,10 +81,33 @@ def sections(text: str) -> dict[str, str]:
         "config-error": _config_error(text),
         "curl": f"```console\n$ kling-lint curl {' '.join(CURL_SAMPLE)}\n{_stdout('curl', *CURL_SAMPLE)}\n```",
         "curl-markdown": f"````console\n$ kling-lint curl {' '.join(MARKDOWN_SAMPLE)}\n{_stdout('curl', *MARKDOWN_SAMPLE)}\n````",
+        "fix": _fix_section(),
         "dry-run": f"```console\n$ kling-lint dry-run {' '.join(DRY_RUN_SAMPLE)}\n{_stdout('dry-run', '--color', 'never', *DRY_RUN_SAMPLE)}\n```",
         **serve_sections(),
         "send": send_section(),
     }
+
+
+def _fix_section() -> str:
+    """``check --diff`` then ``check --fix`` on copies of FIX_SAMPLES, in a temporary folder
+    (examples/ itself is never written)."""
+    import os
+    import shutil
+    import tempfile
+
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as folder:
+        for sample in FIX_SAMPLES:
+            os.makedirs(os.path.join(folder, os.path.dirname(sample)), exist_ok=True)
+            shutil.copyfile(ROOT / sample, os.path.join(folder, sample))
+        os.chdir(folder)
+        try:
+            steps = [["check", "--diff", "--unsafe-fixes", *FIX_SAMPLES], ["check", "--fix", "--color", "never", *FIX_SAMPLES],
+                     ["check", "--fix", "--unsafe-fixes", "--color", "never", *FIX_SAMPLES]]
+            shown = [f"$ kling-lint {' '.join(step)}\n{_run(*step).rstrip()}" for step in steps]
+        finally:
+            os.chdir(here)
+    return "```console\n" + "\n\n".join(shown) + "\n```"
 
 
 # --- kling-lint serve and the guard: run in this process against a real server on 127.0.0.1 ---

@@ -30,12 +30,15 @@ ALLOWED = {
     "images": set(),  # image headers: a leaf, loaded only for image data
     "fetch": {"__init__", "contract", "findings", "images", "load", "rule_ids"},  # --fetch-images: the network; __init__: the version
     "files": {"load"},
-    "engine": {"contract", "findings", "load", "redact", "rule_ids", "suppress"},
+    "engine": {"contract", "edits", "findings", "load", "redact", "rule_ids", "suppress"},
+    "edits": {"findings", "load"},  # a problem's repair as edits of the file's text, for the engine
     "suppress": {"contract", "findings", "rule_ids"},
     "parallel": set(),  # a pool of forked workers that knows nothing of requests
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
-    "run": {"__init__", "api", "config", "config_apply", "contract", "fetch", "findings", "report"},  # __init__: the version, for SARIF
+    # __init__: the version, for SARIF; fix: only with --fix/--diff
+    "run": {"__init__", "api", "config", "config_apply", "contract", "fetch", "findings", "fix", "report"},
+    "fix": {"api", "contract", "engine", "files", "findings", "load", "rule_ids"},  # applies the engine's fixes and writes files
     # config: the check command's settings; it reads run's option choices, as their defaults
     "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
     "config_file": {"config", "config_apply", "contract", "prices"},  # prices: the dry run's reader of a price table

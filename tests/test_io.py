@@ -127,7 +127,7 @@ def test_closed_standard_input_is_unreadable_and_the_other_files_are_checked(tmp
     assert "<stdin>:1:1: error[unreadable] standard input is closed" in done.stdout
     assert f"{first}:1:11: error[model-unknown]" in done.stdout
     assert f"{last}:1:" in done.stdout and "warning[aspect-ratio-ignored]" in done.stdout
-    assert done.stdout.endswith("2 errors, 1 warning in 3 files\n")
+    assert done.stdout.endswith("2 errors, 1 warning in 3 files\n1 more with --fix --unsafe-fixes\n")  # the fix line after the summary
     assert done.stderr == ""
 
 
@@ -142,7 +142,7 @@ def test_characters_the_output_encoding_cannot_show_are_escaped_and_no_file_is_l
     assert text.returncode == 1 and text.stderr == ""
     assert "\\u732b is not a known key" in text.stdout and "\\U0001f408 is not a known key" in text.stdout
     assert ERROR_MESSAGE in text.stdout
-    assert text.stdout.endswith("3 errors, 0 warnings in 2 files\n")
+    assert text.stdout.endswith("3 errors, 0 warnings in 2 files\n1 more with --fix --unsafe-fixes\n")
     for output_format in ("json", "sarif"):
         as_json = process("check", "--format", output_format, str(cat), str(later), env=latin)
         assert as_json.returncode == 1 and as_json.stderr == ""
@@ -324,7 +324,7 @@ def test_quiet_prints_the_findings_without_the_summary(tmp_path: Path) -> None:
     path = write(tmp_path, "bad.json", ERROR)
     loud, quiet = cli("check", str(path)), cli("check", "--quiet", str(path))
     assert quiet.exit_code == loud.exit_code == 1
-    assert loud.stdout == quiet.stdout + "1 error, 0 warnings in 1 file\n"
+    assert loud.stdout == quiet.stdout + "1 error, 0 warnings in 1 file\n1 more with --fix --unsafe-fixes\n"
     assert cli("check", "-q", str(write(tmp_path, "ok.json", VALID))).stdout == ""
     github = cli("check", "--quiet", "--format", "github", str(path)).stdout
     assert github.startswith("::error ") and len(github.splitlines()) == 1

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import rule_ids as ids
-from ..findings import Path, Problem
+from ..findings import REPAIR_VALUE, Path, Problem, Repair
 from . import image_rules, secrets
 from .registry import ERROR, WARNING, Rule
 from .words import expected_types, field, key_name, kind, number, one_of, show
@@ -43,7 +43,7 @@ class SchemaError(NamedTuple):
     schema: dict[str, Any]  # the schema object holding the keyword
 
 
-Words = tuple[str, str | None]  # (message, hint)
+Words = tuple[str, str | None] | tuple[str, str | None, Repair | None]  # (message, hint[, repair])
 
 
 # ---------------------------------------------------------------- reader rules
@@ -141,9 +141,10 @@ def unknown_key(error: SchemaError, contract: Contract) -> Words:
         place = f"in a {str(error.schema.get('title', 'entry')).lower()}"
     else:
         place = f"in {field(parent)}"
-    from .suggest import suggest_key
+    from .suggest import key_repair, suggest_key
 
-    return f"{key_name(str(key))} is not a known key {place}", suggest_key(str(key), parent, contract)
+    hint = suggest_key(str(key), parent, contract)
+    return f"{key_name(str(key))} is not a known key {place}", hint, key_repair(str(key), parent, contract) if hint else None
 
 
 def model_missing(error: SchemaError, contract: Contract) -> Words:
@@ -162,11 +163,14 @@ def model_unknown(error: SchemaError, contract: Contract) -> Words:
 
     Why it matters: the gateway refuses a model it does not serve, so a near miss (another
     provider's spelling, a tier spelt out) fails at submission. The hint names the closest model."""
-    from .suggest import closest  # difflib: only for a request that has this error
+    from .suggest import closest, only_closest  # difflib: only for a request that has this error
 
     guess = closest(str(error.value), error.argument)
     hint = f'did you mean "{guess}"?' if guess else f"use one of {', '.join(error.argument)}"
-    return f"model {show(error.value)} is not a Kling v3 model", hint
+    repair = None
+    if guess and isinstance(error.value, str) and only_closest(error.value, error.argument) == guess:
+        repair = Repair(REPAIR_VALUE, guess, False, f'write "{guess}"')
+    return f"model {show(error.value)} is not a Kling v3 model", hint, repair
 
 
 # ---------------------------------------------------------------- schema rules: values
@@ -253,6 +257,7 @@ def shot_type_unknown(error: SchemaError, contract: Contract) -> Words:
         return (
             f'extra_body.shot_type {show(error.value)} is Kling\'s own spelling; this gateway takes "{spelling}"',
             f'write shot_type: "{spelling}"',
+            Repair(REPAIR_VALUE, spelling, True, f'write "{spelling}"') if spelling in error.argument else None,
         )
     from .suggest import closest
 
@@ -454,7 +459,8 @@ def shot_index(request: Any, contract: Contract) -> Iterator[Problem]:
         index = _whole_number(_get(shot, "index"))
         if index is not None and index != position:
             path = MULTI_PROMPT + (position - 1, "index")
-            yield Problem(ids.SHOT_INDEX, path, f"{field(path)} is {index}, but this is shot {position}", f"set index to {position}, or leave index out")
+            yield Problem(ids.SHOT_INDEX, path, f"{field(path)} is {index}, but this is shot {position}", f"set index to {position}, or leave index out",
+                          repair=Repair(REPAIR_VALUE, position, True, f"set index to {position}"))
 
 
 def shot_durations_sum(request: Any, contract: Contract) -> Iterator[Problem]:
@@ -524,7 +530,8 @@ def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
             continue  # out of range: duration-range says so
         if path != DURATION and not _in_range(contract, MULTI_PROMPT + ("*", "duration"), whole):
             continue  # shot-duration says so
-        yield Problem(ids.DURATION_AS_STRING, path, f"{field(path)} is the string {show(value)}, not a number", f"write {field(path)}: {value} without quotes")
+        yield Problem(ids.DURATION_AS_STRING, path, f"{field(path)} is the string {show(value)}, not a number", f"write {field(path)}: {value} without quotes",
+                      repair=Repair(REPAIR_VALUE, whole, True, f"write {field(path)} as the number {whole}"))
 
 
 def secret_in_request(request: Any, contract: Contract) -> Iterator[Problem]:

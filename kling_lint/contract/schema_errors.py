@@ -55,5 +55,6 @@ def _anchor(violation: Violation) -> str | None:
 def _problem(path: Path, violation: Violation, value: Any, contract: Contract, at_key: bool) -> Problem:
     rule = contract.rules[contract.rule_for(violation.schema, violation.keyword) or ""]
     error = SchemaError(path, violation.keyword, violation.argument, value, violation.schema)
-    message, hint = rule.function(error, contract)  # type: ignore[misc]
-    return Problem(rule.id, path, message, hint, at_key)
+    words = rule.function(error, contract)  # type: ignore[misc]
+    repair = words[2] if len(words) > 2 else None  # a rule that knows the repair says it third
+    return Problem(rule.id, path, words[0], words[1], at_key, repair=repair)

@@ -80,6 +80,10 @@ class LineIndex:
         line_start = max(self._text.rfind("\n", start, offset), self._last_break[block]) + 1
         return line, offset - line_start + 1
 
+    def offset(self, line: int, column: int) -> int:
+        """The character offset of a 1-based (line, column): ``position``'s inverse."""
+        return self._line_start(line) + column - 1
+
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
         if not 1 <= line <= self._breaks_before[-1] + 1:

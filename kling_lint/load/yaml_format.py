@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from .. import rule_ids
-from ..findings import Path, Problem, brief
+from ..findings import REPAIR_QUOTE, Path, Problem, Repair, brief
 from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Span, too_deep_message
 from .text import LineIndex
 
@@ -629,13 +629,13 @@ class _Builder:
             raise _Refused(str(error), event.start_mark) from None
         if plain and not self.stack and event.value == "" and event.anchor is None:
             self.empty(event)
-        elif message is not None:
-            self.note_yaml11(event, message)
+        elif message is not None:  # quoting keeps a string's meaning; a number's would change
+            self.note_yaml11(event, message, quote=isinstance(value, str))
         elif plain and value == "<<" and self.stack and self.stack[-1].expects_key():
             self.note_yaml11(event, _MERGE_KEY, "write the keys out instead of merging them")
         self.add(value, 1, len(event.value), event.start_mark, event.end_mark, event.anchor)
 
-    def note_yaml11(self, event: Any, message: str, hint: str | None = None) -> None:
+    def note_yaml11(self, event: Any, message: str, hint: str | None = None, quote: bool = False) -> None:
         parent = self.stack[-1] if self.stack else None
         at_key = parent is not None and parent.expects_key()
         path = parent.next_path() + ((event.value,) if at_key else ()) if parent else ()
@@ -647,6 +647,7 @@ class _Builder:
                 hint or f'quote it ("{brief(event.value)}") so that every YAML reader sees the same value',
                 at_key=at_key,
                 position=self.span(event.start_mark, event.end_mark),
+                repair=Repair(REPAIR_QUOTE, None, True, "quote it") if quote else None,
             )
         )
 

@@ -32,7 +32,7 @@ def summary_object(summary: Summary) -> dict[str, int]:
 
 
 def diagnostic(finding: Finding) -> dict[str, object]:
-    return {
+    out: dict[str, object] = {
         "file": finding.file,
         "line": finding.line,
         "column": finding.column,
@@ -44,6 +44,17 @@ def diagnostic(finding: Finding) -> dict[str, object]:
         "end_line": finding.end_line,
         "end_column": finding.end_column,
     }
+    if finding.fix is not None:  # only a fixable finding has the key, so other readers see no change
+        out["fix"] = fix_object(finding)
+    return out
+
+
+def fix_object(finding: Finding) -> dict[str, object] | None:
+    """The finding's fix: edits as character offsets into the file's text (a BOM not counted)."""
+    if finding.fix is None:
+        return None
+    edits = [{"start": e.start, "end": e.end, "text": e.text} for e in finding.fix.edits]
+    return {"applicability": finding.fix.applicability, "edits": edits, "message": finding.fix.message}
 
 
 def dumps(document: object, stream: TextIO) -> str:

@@ -76,13 +76,30 @@ def result(finding: Finding, rule_index: int) -> dict[str, Any]:
             # The source line the span is on: a context region must contain the region, so a
             # span over several lines gets none.
             physical["contextRegion"] = {"startLine": finding.line, "snippet": {"text": finding.snippet}}
-    return {
+    out = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": level(finding.severity),
         "message": {"text": text},
         "locations": [{"physicalLocation": physical}],
         "properties": {"json_path": finding.json_path},
+    }
+    if finding.fix is not None:
+        out["fixes"] = [fix(finding)]
+    return out
+
+
+def fix(finding: Finding) -> dict[str, Any]:
+    """A SARIF fix: the edits as character offsets (charOffset, charLength) into the file's text."""
+    assert finding.fix is not None
+    replacements = [
+        {"deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start}, "insertedContent": {"text": e.text}}
+        for e in finding.fix.edits
+    ]
+    return {
+        "description": {"text": finding.fix.message},
+        "artifactChanges": [{"artifactLocation": {"uri": artifact_uri(finding.file)}, "replacements": replacements}],
+        "properties": {"applicability": finding.fix.applicability},
     }
 
 

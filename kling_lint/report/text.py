@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from ..findings import Finding, Severity, Summary
+from ..findings import SAFE, Finding, Severity, Summary
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "bold": "\033[1m", "dim": "\033[2m", "cyan": "\033[36m"}
 _RESET = "\033[0m"
@@ -26,7 +26,8 @@ class Reporter:
     def render(self, finding: Finding) -> str:
         where = finding.file if finding.line is None else f"{finding.file}:{finding.line}:{finding.column}"
         severity = self.paint(f"{finding.severity.value}[{finding.rule}]", finding.severity.value)
-        lines = [f"{self.paint(where, 'bold')}: {severity} {finding.message}"]
+        fixable = "[*] " if finding.fix is not None and finding.fix.applicability == SAFE else ""
+        lines = [f"{self.paint(where, 'bold')}: {severity} {fixable}{finding.message}"]
         lines.extend(self.excerpt(finding))
         if finding.hint:
             lines.append(f"  {self.paint('hint', 'cyan')}: {finding.hint}")
@@ -52,6 +53,7 @@ class Reporter:
     def finish(self, summary: Summary) -> None:
         if not self.quiet:
             self.stream.write(summary_line(summary) + "\n")
+            self.stream.write(fix_summary(summary))
 
 
 def summary_line(summary: Summary) -> str:
@@ -62,6 +64,18 @@ def summary_line(summary: Summary) -> str:
     errors = f"{summary.errors} error" + ("" if summary.errors == 1 else "s")
     warnings = f"{summary.warnings} warning" + ("" if summary.warnings == 1 else "s")
     return f"{errors}, {warnings} in {files}"
+
+
+def fix_summary(summary: Summary) -> str:
+    """What --fix did or could do, as ruff says it; nothing when there is nothing to say."""
+    said = []
+    if summary.fixed:
+        said.append(f"fixed {summary.fixed} finding" + ("" if summary.fixed == 1 else "s"))
+    if summary.fixable:
+        said.append(f"[*] {summary.fixable} fixable with --fix")
+    if summary.unsafe_fixable:
+        said.append(f"{summary.unsafe_fixable} more with --fix --unsafe-fixes")
+    return "; ".join(said) + "\n" if said else ""
 
 
 __all__ = ["Reporter", "Severity"]
