@@ -46,6 +46,8 @@ MULTI = (MULTI_SHOT, MULTI_SHOT_IMAGE)
 
 # Findings about a key rather than its value.
 AT_KEY_RULES = frozenset({"unknown-key", "duplicate-key", "prompt-and-multi-prompt", "last-image-without-image", "multi-prompt-last-image"})
+# Findings about the shots as a whole: at the multi_prompt key, since no one shot is at fault.
+AT_MULTI_PROMPT_KEY_RULES = frozenset({"shot-durations-sum", "shot-durations-partial", "multi-prompt-shot-type"})
 
 # Every white-space character, as the schema's prompt pattern sees it: what ECMA 262 or Python
 # calls white space (the schema spells the class out so that both dialects agree).
@@ -625,7 +627,7 @@ def _shot_durations_sum(draw, request):
     wrong = draw(st.integers(len(shots_), len(shots_) + 15).filter(lambda s: s != total))
     for shot, seconds in zip(shots_, draw(_partitions(wrong, len(shots_)))):
         shot["duration"] = _seconds(draw, seconds)
-    return Broken("shot-durations-sum", MP, request)
+    return Broken("shot-durations-sum", MP, request, at_key=True)
 
 
 _sk_tokens = st.builds(

@@ -35,6 +35,7 @@ from kling_lint.redact import SECRET
 
 from strategies import (
     AT_KEY_RULES,
+    AT_MULTI_PROMPT_KEY_RULES,
     BREAKERS,
     WHITESPACE,
     Broken,
@@ -172,7 +173,7 @@ def test_positions_point_at_the_offending_text(broken: Broken) -> None:
             if finding.rule == broken.rule and finding.json_path == format_path(broken.path):
                 at_key = broken.at_key
             else:  # a key that has no place in the contract, or a cross-field rule anchored on a key
-                at_key = finding.rule in AT_KEY_RULES or (
+                at_key = finding.rule in AT_KEY_RULES or (finding.rule in AT_MULTI_PROMPT_KEY_RULES and path[-1:] == ("multi_prompt",)) or (
                     finding.rule == "element-list" and len(path) == 4 and path[-1] != "element_id"
                 )
             expected = key_text(path[-1], fmt) if at_key else value_head(value, fmt)

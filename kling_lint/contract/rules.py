@@ -20,7 +20,7 @@ from .. import rule_ids as ids
 from ..findings import Path, Problem
 from . import secrets
 from .registry import ERROR, WARNING, Rule
-from .words import expected_types, field, key_name, kind, number, one_of, show
+from .words import blank, expected_types, field, key_name, kind, number, one_of, show
 
 if TYPE_CHECKING:
     from .contract import Contract
@@ -126,10 +126,9 @@ def model_unknown(error: SchemaError, contract: Contract) -> Words:
 
     The models are {model:values}: the quality tier and whether sound is generated are part of
     the name."""
-    from .suggest import closest  # difflib: only for a request that has this error
+    from .suggest import did_you_mean  # difflib: only for a request that has this error
 
-    guess = closest(str(error.value), error.argument)
-    hint = f'did you mean "{guess}"?' if guess else f"use one of {', '.join(error.argument)}"
+    hint = did_you_mean(str(error.value), error.argument) or f"use one of {', '.join(error.argument)}"
     return f"model {show(error.value)} is not a Kling v3 model", hint
 
 
@@ -138,7 +137,11 @@ def model_unknown(error: SchemaError, contract: Contract) -> Words:
 
 def prompt_empty(error: SchemaError, contract: Contract) -> Words:
     """prompt is empty or only white space."""
-    return "prompt is empty", "describe the video in prompt, or remove it and use extra_body.multi_prompt"
+    return f"prompt is {_empty_or_blank(error.value)}", "describe the video in prompt, or remove it and use extra_body.multi_prompt"
+
+
+def _empty_or_blank(value: Any) -> str:
+    return "empty" if not value else f"blank: it holds only {blank(value)}"
 
 
 def prompt_too_long(error: SchemaError, contract: Contract) -> Words:
@@ -173,7 +176,8 @@ def duration_range(error: SchemaError, contract: Contract) -> Words:
 
     A numeric string counts by its value: "20" is out of range."""
     limits = _range(contract, error.path)
-    return f"duration must be a whole number of seconds {limits}, got {show(error.value)}", f"use a whole number of seconds {limits}"
+    unquoted = ", without quotes" if isinstance(error.value, str) else ""  # one edit for duration-as-string too
+    return f"duration must be a whole number of seconds {limits}, got {show(error.value)}", f"use a whole number of seconds {limits}{unquoted}"
 
 
 def cfg_scale_range(error: SchemaError, contract: Contract) -> Words:
@@ -193,10 +197,9 @@ def shot_type_unknown(error: SchemaError, contract: Contract) -> Words:
             f'extra_body.shot_type {show(error.value)} is Kling\'s own spelling; this gateway takes "{spelling}"',
             f'write shot_type: "{spelling}"',
         )
-    from .suggest import closest
+    from .suggest import did_you_mean
 
-    guess = closest(str(error.value), error.argument)
-    hint = f'did you mean "{guess}"?' if guess else f"use {one_of(error.argument)}"
+    hint = did_you_mean(str(error.value), error.argument) or f"use {one_of(error.argument)}"
     return f"extra_body.shot_type {show(error.value)} is not {one_of(error.argument)}", hint
 
 
@@ -223,13 +226,14 @@ def shot_prompt(error: SchemaError, contract: Contract) -> Words:
         return f"{field(error.path)} has no prompt", "give every shot a prompt"
     if error.keyword == "maxLength":
         return f"{field(error.path)} has {len(error.value)} characters, more than the {error.argument} allowed", "shorten the shot's prompt"
-    return f"{field(error.path)} is empty", "describe what this shot shows"
+    return f"{field(error.path)} is {_empty_or_blank(error.value)}", "describe what this shot shows"
 
 
 def shot_duration(error: SchemaError, contract: Contract) -> Words:
     """A shot's duration is not a whole number of seconds, at least {extra_body.multi_prompt.*.duration:minimum}."""
     least = number(contract.field(error.path).minimum)
-    return f"{field(error.path)} must be a whole number of seconds, at least {least}, got {show(error.value)}", "use a whole number of seconds"
+    unquoted = ", without quotes" if isinstance(error.value, str) else ""  # one edit for duration-as-string too
+    return f"{field(error.path)} must be a whole number of seconds, at least {least}, got {show(error.value)}", f"use a whole number of seconds, at least {least}{unquoted}"
 
 
 def element_list(error: SchemaError, contract: Contract) -> Words:
@@ -277,6 +281,9 @@ def multi_prompt_last_image(error: SchemaError, contract: Contract) -> Words:
 # ---------------------------------------------------------------- code rules
 
 _WHOLE_NUMBER_STRING = re.compile(r"[0-9]+")
+# What JSON would read as a number, written inside quotes: "5", "20", "5.5", "-3", "1e1".
+_NUMERIC_STRING = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_MOST_DIGITS = 4000  # below Python's default int() limit of 4300 digits
 
 
 def _get(request: Any, *path: str | int) -> Any:
@@ -312,9 +319,13 @@ def _in_range(contract: Contract, path: Path, value: int) -> bool:
 
 
 def seconds(value: Any) -> int | None:
-    """A duration's whole seconds, from an integer or a numeric string; None otherwise."""
+    """A duration's whole seconds, from an integer or a numeric string; None otherwise.
+
+    A string of more digits than Python converts (sys.get_int_max_str_digits) is None too:
+    no duration is that long, and int() would raise on it."""
     if isinstance(value, str):
-        return int(value) if _WHOLE_NUMBER_STRING.fullmatch(value) else None
+        digits = value.lstrip("0") or "0"
+        return int(digits) if len(digits) < _MOST_DIGITS and _WHOLE_NUMBER_STRING.fullmatch(value) else None
     return _whole_number(value)
 
 
@@ -386,6 +397,7 @@ def shot_durations_sum(request: Any, contract: Contract) -> Iterator[Problem]:
             MULTI_PROMPT,
             f"the shots last {whole} s in all, but {said} {total} s",
             f"make the shot durations add up to {total}, or set duration to {whole}" if _in_range(contract, DURATION, whole) else f"make the shot durations add up to {total}",
+            at_key=True,  # the multi_prompt key, not its first shot: no one shot is at fault
         )
 
 
@@ -396,7 +408,8 @@ def shot_durations_partial(request: Any, contract: Contract) -> Iterator[Problem
     shots = [shot for shot in _shots(request) or [] if isinstance(shot, dict)]
     timed = sum("duration" in shot for shot in shots)
     if 0 < timed < len(shots):
-        yield Problem(ids.SHOT_DURATIONS_PARTIAL, MULTI_PROMPT, f"only {timed} of the {len(shots)} shots {'has' if timed == 1 else 'have'} a duration", "give every shot a duration, or none")
+        yield Problem(ids.SHOT_DURATIONS_PARTIAL, MULTI_PROMPT, f"only {timed} of the {len(shots)} shots {'has' if timed == 1 else 'have'} a duration",
+                      "give every shot a duration, or none", at_key=True)
 
 
 def multi_prompt_shot_type(request: Any, contract: Contract) -> Iterator[Problem]:
@@ -408,7 +421,8 @@ def multi_prompt_shot_type(request: Any, contract: Contract) -> Iterator[Problem
     keeps = contract.field(SHOT_TYPE).get("x-kling-keeps-shots")
     extra = request["extra_body"]
     if "shot_type" not in extra:
-        yield Problem(ids.MULTI_PROMPT_SHOT_TYPE, MULTI_PROMPT, "extra_body.multi_prompt is given without shot_type", f'add shot_type: "{keeps}" so that your shots are used')
+        yield Problem(ids.MULTI_PROMPT_SHOT_TYPE, MULTI_PROMPT, "extra_body.multi_prompt is given without shot_type", f'add shot_type: "{keeps}" so that your shots are used',
+                      at_key=True)
     elif extra["shot_type"] != keeps and extra["shot_type"] in contract.allowed(SHOT_TYPE):
         yield Problem(
             ids.MULTI_PROMPT_SHOT_TYPE, SHOT_TYPE,
@@ -424,14 +438,21 @@ def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
     for index, shot in enumerate(_shots(request) or []):
         places.append((MULTI_PROMPT + (index, "duration"), _get(shot, "duration")))
     for path, value in places:
-        whole = seconds(value) if isinstance(value, str) else None
-        if whole is None:
-            continue
-        if path == DURATION and _valid_total(request, contract) is None:
-            continue  # out of range: duration-range says so
-        if path != DURATION and not _in_range(contract, MULTI_PROMPT + ("*", "duration"), whole):
-            continue  # shot-duration says so
-        yield Problem(ids.DURATION_AS_STRING, path, f"{field(path)} is the string {show(value)}, not a number", f"write {field(path)}: {value} without quotes")
+        if isinstance(value, str) and _NUMERIC_STRING.fullmatch(value):
+            yield Problem(ids.DURATION_AS_STRING, path, f"{field(path)} is the string {show(value)}, not a number", _unquote_hint(path, value, contract))
+
+
+def _unquote_hint(path: Path, value: str, contract: Contract) -> str:
+    """Write the number without quotes; when it is out of range too, one edit fixes both."""
+    name, whole = field(path), seconds(value)
+    if path == DURATION:
+        if whole is not None and _in_range(contract, DURATION, whole):
+            return f"write {name}: {whole} without quotes"
+        return f"write {name} as a number without quotes, a whole number of seconds {_range(contract, DURATION)}"
+    least = contract.field(MULTI_PROMPT + ("*", "duration")).minimum
+    if whole is not None and _in_range(contract, MULTI_PROMPT + ("*", "duration"), whole):
+        return f"write {name}: {whole} without quotes"
+    return f"write {name} as a number without quotes, a whole number of seconds, at least {number(least)}"
 
 
 def secret_in_request(request: Any, contract: Contract) -> Iterator[Problem]:

@@ -1,0 +1,167 @@
+"""Messages a person reads right (issue 13, items 5 and 11-18): each asserted as `kling-lint check`
+prints it (message, position, exit status), from a file written the way people write them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kling_lint
+from kling_lint.cli import main
+
+
+def check(tmp_path: Path, text: str, name: str = "r.yaml") -> tuple[int, list[dict]]:
+    """Exit status and diagnostics of `kling-lint check --format json` on a file holding ``text``."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(path)], catch_exceptions=False)
+    return result.exit_code, json.loads(result.output)["diagnostics"]
+
+
+def found(diagnostics: list[dict]) -> set[tuple[int, int, str, str]]:
+    return {(d["line"], d["column"], d["rule"], d["json_path"]) for d in diagnostics}
+
+
+def one(diagnostics: list[dict], rule: str) -> dict:
+    chosen = [d for d in diagnostics if d["rule"] == rule]
+    assert len(chosen) == 1, diagnostics
+    return chosen[0]
+
+
+HEAD = "model: kling-v3-std-silent\nprompt: A red kite over a beach.\n"
+
+
+# ---------------------------------------------------------------- 13.5 every rule fires on its own condition
+
+
+@pytest.mark.parametrize("value", ['"20"', '"2"', '"0"', '"5.5"', '"-3"'])
+def test_a_numeric_string_out_of_range_gets_both_rules_and_one_edit_fixes_both(tmp_path: Path, value: str) -> None:
+    status, diagnostics = check(tmp_path, HEAD + f"duration: {value}\n")
+    assert status == 1
+    assert found(diagnostics) == {(3, 11, "duration-range", "$.duration"), (3, 11, "duration-as-string", "$.duration")}
+    as_string = one(diagnostics, "duration-as-string")
+    assert as_string["message"] == f"duration is the string {value}, not a number"
+    assert as_string["hint"] == "write duration as a number without quotes, a whole number of seconds from 3 to 15"
+    assert one(diagnostics, "duration-range")["hint"] == "use a whole number of seconds from 3 to 15, without quotes"
+
+
+def test_a_numeric_string_in_range_is_only_a_string(tmp_path: Path) -> None:
+    status, diagnostics = check(tmp_path, HEAD + 'duration: "010"\n')
+    assert status == 0 and found(diagnostics) == {(3, 11, "duration-as-string", "$.duration")}
+    assert one(diagnostics, "duration-as-string")["hint"] == "write duration: 10 without quotes"
+
+
+def test_a_shot_duration_string_out_of_range_gets_both_rules(tmp_path: Path) -> None:
+    text = ("model: kling-v3-std-silent\nextra_body:\n  shot_type: customize\n  multi_prompt:\n"
+            '    - prompt: A kite.\n      duration: "0"\n')
+    status, diagnostics = check(tmp_path, text)
+    at = "$.extra_body.multi_prompt[0].duration"
+    assert status == 1 and found(diagnostics) == {(6, 17, "shot-duration", at), (6, 17, "duration-as-string", at)}
+    assert one(diagnostics, "duration-as-string")["hint"].endswith("without quotes, a whole number of seconds, at least 1")
+
+
+def test_a_duration_string_of_more_digits_than_python_converts_is_a_finding_not_a_crash() -> None:
+    request = {"model": "kling-v3-std-silent", "prompt": "a kite", "duration": "1" * 5000}
+    assert {f.rule for f in kling_lint.lint(request)} == {"duration-range", "duration-as-string"}
+
+
+# ---------------------------------------------------------------- 13.13 blank, and which invisible character
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ('"   "', "prompt is blank: it holds only 3 spaces"),
+        ('"\\u0085"', "prompt is blank: it holds only U+0085 (next line), an invisible character"),
+        ('"\\t\\u3000\\u3000"', "prompt is blank: it holds only a tab and 2 × U+3000 (ideographic space), invisible characters"),
+        ('""', "prompt is empty"),
+    ],
+)
+def test_a_blank_prompt_is_called_blank_and_its_characters_named(tmp_path: Path, value: str, said: str) -> None:
+    status, diagnostics = check(tmp_path, f'{{"model": "kling-v3-std-silent", "prompt": {value}}}\n', "r.json")
+    assert status == 1 and found(diagnostics) == {(1, 44, "prompt-empty", "$.prompt")}
+    assert diagnostics[0]["message"] == said
+
+
+def test_a_blank_shot_prompt_is_called_blank() -> None:
+    request = {"model": "kling-v3-std-silent", "extra_body": {"shot_type": "customize", "multi_prompt": [{"prompt": "\u00a0"}]}}
+    (finding,) = kling_lint.lint(request)
+    assert finding.message == "extra_body.multi_prompt[0].prompt is blank: it holds only U+00A0 (no-break space), an invisible character"
+
+
+# ---------------------------------------------------------------- 13.14 equally close candidates are all named
+
+
+@pytest.mark.parametrize(
+    ("model", "hint"),
+    [
+        ("kling-v3-pro", 'did you mean "kling-v3-pro-silent" or "kling-v3-pro-audio"?'),
+        ("kling-v3-std", 'did you mean "kling-v3-std-silent" or "kling-v3-std-audio"?'),
+        ("kling-v3-silent", 'did you mean "kling-v3-std-silent" or "kling-v3-pro-silent"?'),
+        ("kling-v3-standard-silent", 'did you mean "kling-v3-std-silent"?'),
+        ("kling-v2", "use one of kling-v3-std-silent, kling-v3-std-audio, kling-v3-pro-silent, kling-v3-pro-audio"),
+    ],
+)
+def test_did_you_mean_names_every_equally_close_model(tmp_path: Path, model: str, hint: str) -> None:
+    status, diagnostics = check(tmp_path, f"model: {model}\nprompt: A kite.\n")
+    assert status == 1 and found(diagnostics) == {(1, 8, "model-unknown", "$.model")}
+    assert diagnostics[0]["hint"] == hint
+
+
+def test_did_you_mean_names_every_equally_close_key(tmp_path: Path) -> None:
+    status, diagnostics = check(tmp_path, HEAD + "extra_body:\n  prompt: blur\n")
+    # "prompt" in extra_body: the top-level prompt and negative_prompt start alike
+    assert status == 1 and found(diagnostics) == {(4, 3, "unknown-key", "$.extra_body.prompt")}
+    assert diagnostics[0]["hint"] == "did you mean prompt at the top level?"
+    # The packaged schema has no two keys equally close to a likely slip: a copy with one more.
+    import copy
+
+    from kling_lint.contract import Contract, default_contract
+    from kling_lint.contract.suggest import suggest_key
+
+    schema = copy.deepcopy(default_contract().schema)
+    schema["properties"]["extra_body"]["properties"]["shot_count"] = {"type": "integer"}
+    assert suggest_key("shot", ("extra_body",), Contract(schema)) == "did you mean shot_type or shot_count?"
+    assert suggest_key("shot", ("extra_body",), default_contract()) == "did you mean shot_type?"
+
+
+# ---------------------------------------------------------------- 13.16 keys that belong elsewhere
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("api_key", "Authorization header"),
+        ("token", "Authorization header"),
+        ("headers", "not part of the request body"),
+        ("url", "on the command line"),
+        ("name", "a request has no name"),
+    ],
+)
+def test_a_key_of_the_http_request_says_where_it_goes(tmp_path: Path, key: str, says: str) -> None:
+    status, diagnostics = check(tmp_path, HEAD + f"{key}: x\n")
+    assert status == 1 and found(diagnostics) == {(3, 1, "unknown-key", f"$.{key}")}
+    assert says in diagnostics[0]["hint"]
+
+
+def test_the_hints_of_keys_that_belong_elsewhere_are_the_schemas() -> None:
+    from kling_lint.contract import default_contract
+    from kling_lint.contract.suggest import TRANSPORT_KEYS, suggest_key
+
+    contract = default_contract()
+    for key, hint in contract.schema[TRANSPORT_KEYS].items():
+        assert suggest_key(key, (), contract) == hint
+
+
+# ---------------------------------------------------------------- 13.17 findings about all the shots
+
+
+def test_shot_durations_sum_points_at_multi_prompt_not_at_the_first_shot(tmp_path: Path) -> None:
+    text = ("model: kling-v3-std-silent\nduration: 10\nextra_body:\n  shot_type: customize\n  multi_prompt:\n"
+            "    - prompt: A kite.\n      duration: 3\n    - prompt: A beach.\n      duration: 3\n")
+    status, diagnostics = check(tmp_path, text)
+    assert status == 1 and found(diagnostics) == {(5, 3, "shot-durations-sum", "$.extra_body.multi_prompt")}
+    assert (diagnostics[0]["end_line"], diagnostics[0]["end_column"]) == (5, 15)  # the key, not the list
