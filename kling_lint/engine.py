@@ -7,7 +7,8 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import Any, overload
 
 from . import rule_ids
@@ -62,25 +63,30 @@ def _located(loaded: LoadedFile, explain_always: bool, contract: Contract, lines
     tokens = secrets.in_text(loaded.text)  # two substring searches: [] for nearly every file
     in_text = _TokensInText(tokens, lines.index) if tokens else None
     if loaded.failure is not None:
-        yield from _counted([loaded.failure] + (in_text.left() if in_text else []), {}, contract, tally)
+        yield from _counted([loaded.failure] + (in_text.left() if in_text else []), dict, contract, tally)
         return
     for document in loaded.documents:
-        problems = document.problems
-        if document.checkable:
-            problems = problems + contract.check(document.value, explain_always)
+        problems: Iterable[Problem] = document.problems
+        if document.checkable:  # streamed: only the first max_findings are ever held (_first)
+            problems = chain(problems, contract.iter_check(document.value, explain_always))
         if in_text is not None:
-            problems = in_text.claim(problems, document)
-        if problems:
-            yield from _counted(problems, document.positions(), contract, tally)
+            problems = in_text.claim(list(problems), document)
+        yield from _counted(problems, document.positions, contract, tally)
     if in_text is not None:
-        yield from _counted(in_text.left(), {}, contract, tally)
+        yield from _counted(in_text.left(), dict, contract, tally)
 
 
-def _counted(problems: list[Problem], positions: Positions, contract: Contract, tally: _Tally) -> Iterator[tuple[Region, Problem]]:
+def _counted(problems: Iterable[Problem], positions: Callable[[], Positions], contract: Contract,
+             tally: _Tally) -> Iterator[tuple[Region, Problem]]:
+    """Each problem with its region, counted; ``positions`` is called at the first problem only:
+    a valid request never pays for them."""
+    found: Positions | None = None
     for problem in problems:
+        if found is None:
+            found = positions()
         tally.problems += 1
         tally.errors += contract.severity(problem.rule) is Severity.ERROR
-        yield _region(problem, positions), problem
+        yield _region(problem, found), problem
 
 
 def _first(count: int, located: Iterator[tuple[Region, Problem]]) -> list[tuple[Region, Problem]]:

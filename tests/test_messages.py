@@ -165,3 +165,35 @@ def test_shot_durations_sum_points_at_multi_prompt_not_at_the_first_shot(tmp_pat
     status, diagnostics = check(tmp_path, text)
     assert status == 1 and found(diagnostics) == {(5, 3, "shot-durations-sum", "$.extra_body.multi_prompt")}
     assert (diagnostics[0]["end_line"], diagnostics[0]["end_column"]) == (5, 15)  # the key, not the list
+
+
+# ---------------------------------------------------------------- memory: problems stream
+
+
+def test_the_contract_streams_problems_without_holding_them() -> None:
+    """A request with 50,000 wrong list entries: every problem passes through, and the check
+    holds about as much memory for the last of them as for the first (a list of them all would
+    hold some 25 MB)."""
+    import tracemalloc
+
+    from kling_lint.contract import default_contract
+
+    contract = default_contract()
+    request = {"model": "kling-v3-std-silent", "prompt": "a", "extra_body": {"element_list": [1] * 50_000}}
+    list(contract.iter_check({"model": 1}))  # the explanation is built before measuring
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in contract.iter_check(request))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 50_001  # every entry, and the list's length
+    assert peak < 2_000_000, peak
+
+
+def test_a_file_with_many_mistakes_reports_the_first_in_file_order_and_counts_the_rest() -> None:
+    text = json.dumps({"model": "kling-v3-std-silent", "prompt": "a", "extra_body": {"element_list": [1] * 5000}})
+    findings = kling_lint.lint_text(text, "r.json")
+    assert len(findings) == 1001 and findings[-1].rule == "too-many-findings"
+    assert "4,001 more findings" in findings[-1].message
+    assert [f.json_path for f in findings[:3]] == ["$.extra_body.element_list", "$.extra_body.element_list[0]", "$.extra_body.element_list[1]"]

@@ -7,6 +7,8 @@ schema's x-kling-rule annotations), never guessed from its path. A cross-field c
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Path, Problem
@@ -16,17 +18,27 @@ from .rules import SchemaError
 if TYPE_CHECKING:
     from .contract import Contract
 
+# How many recent violations a repeat is looked for among: more than one value's constraints.
+_RECENT = 64
 
-def schema_problems(found: list[Violation], contract: Contract) -> list[Problem]:
-    """One problem per broken schema constraint, at most one per rule and path."""
-    typed = {violation.path for violation in found if violation.keyword == "type"}
-    problems: dict[tuple[str, Path], Problem] = {}
+
+def schema_problems(found: Iterable[Violation], contract: Contract) -> Iterator[Problem]:
+    """One problem per broken schema constraint, at most one per rule and path, as they come.
+
+    The violations of one value come together (its type error first), so repeats are looked for
+    among the recent ones only: memory stays the same however many values are wrong."""
+    typed: deque[Path] = deque(maxlen=_RECENT)
+    seen: deque[tuple[str, Path]] = deque(maxlen=_RECENT)
     for violation in found:
-        if violation.keyword != "type" and violation.path in typed:
+        if violation.keyword == "type":
+            typed.append(violation.path)
+        elif violation.path in typed:
             continue  # a value of the wrong type: its type error says it all
         for problem in _explain(violation, contract):
-            problems.setdefault((problem.rule, problem.path), problem)
-    return list(problems.values())
+            key = (problem.rule, problem.path)
+            if key not in seen:
+                seen.append(key)
+                yield problem
 
 
 def _explain(violation: Violation, contract: Contract) -> list[Problem]:
