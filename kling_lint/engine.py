@@ -121,11 +121,16 @@ def _more(tally: _Tally, shown: list[Finding], first: Region, lines: _Lines, nam
 
 def lint_value(request: Any, name: str = "<request>", contract: Contract | None = None) -> list[Finding]:
     """Findings for an in-memory request: no file, so no positions."""
+    from .pyvalue import as_json  # only for a request built in Python
+
     contract = contract or default_contract()
+    value, refused = as_json(request)  # a tuple, an OrderedDict or a StrEnum as JSON would send it
+    said = {p.path for p in refused if p.rule == rule_ids.TYPE_MISMATCH}  # in JSON's words already
+    problems = refused + [p for p in contract.check(value) if not (p.rule == rule_ids.TYPE_MISMATCH and p.path in said)]
     return [
         Finding(p.rule, contract.severity(p.rule),
                 _shown(p.message), _shown(p.hint), _shown(format_path(p.path)), name, None, None)
-        for p in contract.check(request)
+        for p in problems
     ]
 
 

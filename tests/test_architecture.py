@@ -28,7 +28,8 @@ ALLOWED = {
     "load": {"findings", "rule_ids"},
     "contract": {"findings", "redact", "rule_ids", "schema"},  # schema: the installed schema file
     "files": {"load"},
-    "engine": {"contract", "findings", "load", "redact", "rule_ids"},
+    "engine": {"contract", "findings", "load", "pyvalue", "redact", "rule_ids"},
+    "pyvalue": {"contract", "findings", "load", "rule_ids"},  # a Python value as the JSON it would be
     "parallel": set(),  # a pool of forked workers that knows nothing of requests
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},

@@ -197,3 +197,91 @@ def test_a_file_with_many_mistakes_reports_the_first_in_file_order_and_counts_th
     assert len(findings) == 1001 and findings[-1].rule == "too-many-findings"
     assert "4,001 more findings" in findings[-1].message
     assert [f.json_path for f in findings[:3]] == ["$.extra_body.element_list", "$.extra_body.element_list[0]", "$.extra_body.element_list[1]"]
+
+
+# ---------------------------------------------------------------- 13.18 / 19.10 values from Python
+
+import collections  # noqa: E402
+import decimal  # noqa: E402
+import enum  # noqa: E402
+import math  # noqa: E402
+from typing import Any  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+class Model(enum.StrEnum):
+    STD = "kling-v3-std-silent"
+
+
+class Seconds(enum.IntEnum):
+    FIVE = 5
+
+
+def rule_paths(findings: list) -> set[tuple[str, str]]:
+    return {(f.rule, f.json_path) for f in findings}
+
+
+def test_what_a_caller_naturally_passes_is_read_as_json_would_send_it() -> None:
+    request = collections.OrderedDict(model=Model.STD, prompt="A kite.", duration=Seconds.FIVE,
+                                      extra_body={"element_list": ({"element_id": "el_1"},)})
+    assert kling_lint.lint(request) == []
+    assert rule_paths(kling_lint.lint({**request, "duration": Seconds.FIVE + 20})) == {("duration-range", "$.duration")}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (b"a kite", "prompt is a Python bytes value, which JSON cannot hold"),
+        (decimal.Decimal("0.5"), "prompt is a Python Decimal value, which JSON cannot hold"),
+        ({"a"}, "prompt is a Python set value, which JSON cannot hold"),
+        (math.nan, "prompt is NaN, which JSON cannot hold: a request cannot send it"),
+        (-math.inf, "prompt is -Infinity, which JSON cannot hold: a request cannot send it"),
+    ],
+)
+def test_what_json_cannot_hold_is_said_once_in_jsons_words(value: Any, message: str) -> None:
+    (finding,) = kling_lint.lint({"model": "kling-v3-std-silent", "prompt": value})
+    assert (finding.rule, finding.json_path, finding.message) == ("type-mismatch", "$.prompt", message)
+
+
+def test_keys_json_cannot_hold_and_cycles_are_findings_not_exceptions() -> None:
+    request: dict[Any, Any] = {"model": "kling-v3-std-silent", "prompt": "a", (1, 2): 3, None: 1, 1.5: 2}
+    assert rule_paths(kling_lint.lint(request)) == {
+        ("type-mismatch", "$['<tuple key>']"), ("unknown-key", "$.null"), ("unknown-key", "$['1.5']")}
+    request = {"model": "kling-v3-std-silent", "prompt": "a"}
+    request["extra_body"] = request
+    (finding,) = kling_lint.lint(request)
+    assert (finding.json_path, finding.message) == ("$.extra_body", "extra_body contains itself, which JSON cannot hold")
+
+
+def test_a_value_whose_eq_raises_is_read_by_its_characters() -> None:
+    class Touchy(str):
+        __hash__ = str.__hash__
+
+        def __eq__(self, other: object) -> bool:
+            raise RuntimeError("no comparing")
+
+    assert kling_lint.lint({"model": Touchy("kling-v3-std-silent"), "prompt": Touchy("a"), Touchy("duration"): 5}) == []
+    (finding,) = kling_lint.lint({"model": "kling-v3-std-silent", "prompt": "a", "extra_body": object()})
+    assert finding.message == "extra_body is a Python object value, which JSON cannot hold"
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-30, 30), st.floats(allow_nan=False, allow_infinity=False),
+                     st.text(max_size=6), st.sampled_from(["kling-v3-std-silent", "5", "customize", Model.STD, Seconds.FIVE]))
+_KEYS = st.one_of(st.sampled_from(["model", "prompt", "duration", "image", "extra_body", "multi_prompt", "element_list",
+                                   "element_id", "cfg_scale", "shot_type", "index", "1", "null"]),
+                  st.text(max_size=4), st.integers(-2, 2), st.none(), st.booleans())
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.lists(inner, max_size=4).map(tuple),
+                            st.dictionaries(_KEYS, inner, max_size=5), st.dictionaries(_KEYS, inner, max_size=5).map(collections.OrderedDict)),
+    max_leaves=20,
+)
+
+
+@given(st.fixed_dictionaries({"model": st.sampled_from(["kling-v3-std-silent", Model.STD, 3])}, optional={"prompt": _SCALARS}).flatmap(
+    lambda base: st.dictionaries(_KEYS, _VALUES, max_size=4).map(lambda more: {**base, **more})))
+def test_any_value_json_dumps_accepts_gives_the_findings_of_its_json_text(value: dict) -> None:
+    text = json.dumps(value, allow_nan=False)
+    assert rule_paths(kling_lint.lint(value)) == rule_paths(kling_lint.lint_text(text, "r.json")), text
