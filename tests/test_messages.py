@@ -285,3 +285,31 @@ _VALUES = st.recursive(
 def test_any_value_json_dumps_accepts_gives_the_findings_of_its_json_text(value: dict) -> None:
     text = json.dumps(value, allow_nan=False)
     assert rule_paths(kling_lint.lint(value)) == rule_paths(kling_lint.lint_text(text, "r.json")), text
+
+
+# ---------------------------------------------------------------- 13.11 element_list entries as shots are
+
+
+@pytest.mark.parametrize(
+    ("entry", "where", "rule", "message", "hint"),
+    [
+        ('{"id": "market-stall"}', (5, 23), "unknown-key", "id is not a known key in an element reference", "did you mean element_id?"),
+        ('{"element_id": "a", "weight": 1}', (5, 42), "unknown-key", "weight is not a known key in an element reference",
+         "remove weight; an element reference takes element_id"),
+        ("{}", (5, 22), "element-list", "extra_body.element_list[0] has no element_id",
+         "write each entry as {element_id: <non-empty string or positive integer>}"),
+    ],
+)
+def test_an_element_entry_gets_one_finding_per_mistake(tmp_path: Path, entry: str, where: tuple, rule: str, message: str, hint: str) -> None:
+    text = ('{\n  "model": "kling-v3-std-silent",\n  "prompt": "A market.",\n  "extra_body": {\n'
+            f'    "element_list": [{entry}]\n  }}\n}}\n')
+    status, diagnostics = check(tmp_path, text, "r.json")
+    assert status == 1 and len(diagnostics) == 1, diagnostics
+    (d,) = diagnostics
+    assert ((d["line"], d["column"]), d["rule"], d["message"], d["hint"]) == (where, rule, message, hint)
+
+
+def test_a_shot_prompt_under_another_name_is_one_finding() -> None:
+    request = {"model": "kling-v3-std-silent", "extra_body": {"shot_type": "customize", "multi_prompt": [{"promt": "A kite."}]}}
+    (finding,) = kling_lint.lint(request)
+    assert (finding.rule, finding.json_path, finding.hint) == ("unknown-key", "$.extra_body.multi_prompt[0].promt", "did you mean prompt?")

@@ -108,12 +108,16 @@ def unknown_key(error: SchemaError, contract: Contract) -> Words:
     if not parent:
         place = "at the top level"
     elif isinstance(parent[-1], int):
-        place = f"in a {str(error.schema.get('title', 'entry')).lower()}"
+        title = str(error.schema.get("title", "entry")).lower()
+        place = f"in {'an' if title[:1] in 'aeiou' else 'a'} {title}"
     else:
         place = f"in {field(parent)}"
     from .suggest import suggest_key
 
-    return f"{key_name(str(key))} is not a known key {place}", suggest_key(str(key), parent, contract)
+    hint = suggest_key(str(key), parent, contract)
+    if hint is None and parent and isinstance(parent[-1], int):  # an entry of a list: its few keys
+        hint = f"remove {key_name(str(key))}; {place[3:]} takes {one_of(list(error.schema.get('properties', {})))}"
+    return f"{key_name(str(key))} is not a known key {place}", hint
 
 
 def model_missing(error: SchemaError, contract: Contract) -> Words:
@@ -244,6 +248,8 @@ def element_list(error: SchemaError, contract: Contract) -> Words:
         elements = contract.field(ELEMENTS)
         takes = f"{elements.min_items} to {elements.max_items}"
         return f"extra_body.element_list has {len(error.value)} entries; it takes {takes}", f"list {takes} elements, or remove element_list"
+    if error.keyword == "required":
+        return f"{field(error.path)} has no {one_of(error.argument)}", "write each entry as {element_id: <non-empty string or positive integer>}"
     return f"{field(error.path)} is not an element reference", "write each entry as {element_id: <non-empty string or positive integer>}"
 
 

@@ -42,6 +42,8 @@ def schema_problems(found: Iterable[Violation], contract: Contract) -> Iterator[
 
 
 def _explain(violation: Violation, contract: Contract) -> list[Problem]:
+    if violation.keyword == "required" and _misspelt(violation, contract):
+        return []  # one mistake, one finding: the unknown key's, which names the key it stands for
     if violation.keyword == "additionalProperties":
         known = violation.schema.get("properties", {})
         return [_problem(violation.path + (key,), violation, key, contract, True) for key in violation.value if key not in known]
@@ -49,6 +51,20 @@ def _explain(violation: Violation, contract: Contract) -> list[Problem]:
     if anchor is not None:
         return [_problem(violation.path + (anchor,), violation, violation.value, contract, True)]
     return [_problem(violation.path, violation, violation.value, contract, False)]
+
+
+def _misspelt(violation: Violation, contract: Contract) -> bool:
+    """Every missing required key is written under another name in the same object ({"id": …}
+    for {"element_id": …}), which its unknown-key finding names."""
+    value = violation.value
+    if type(value) is not dict or violation.schema.get("additionalProperties") is not False:
+        return False
+    from .suggest import meant_keys
+
+    known = violation.schema.get("properties", {})
+    where = tuple("*" if isinstance(part, int) else part for part in violation.path)
+    meant = {name for key in value if key not in known for place, name in meant_keys(str(key), violation.path, contract) if place == where}
+    return all(name in meant for name in violation.argument if name not in value)
 
 
 def _anchor(violation: Violation) -> str | None:

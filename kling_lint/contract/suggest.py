@@ -35,6 +35,16 @@ def suggest_key(key: str, parent: Path, contract: Contract) -> str | None:
         if normal in elsewhere:
             return str(elsewhere[normal])
     where: Place = tuple("*" if isinstance(part, int) else part for part in parent)
+    meant = meant_keys(key, parent, contract)
+    if not meant:
+        return None
+    return "did you mean " + either([_name_at(place, name, where) for place, name in meant]) + "?"
+
+
+def meant_keys(key: str, parent: Path, contract: Contract) -> list[tuple[Place, str]]:
+    """(object's place, key) of the known keys ``key`` most likely stands for, nearest first."""
+    normal = _normal(key)
+    where: Place = tuple("*" if isinstance(part, int) else part for part in parent)
     # Keys of an object inside a list (a shot's) are proposed only there; the others anywhere
     # (a key put one level off).
     candidates = [
@@ -47,13 +57,12 @@ def suggest_key(key: str, parent: Path, contract: Contract) -> str | None:
     names = list(dict.fromkeys(name for _, name in candidates))
     exact = [name for name in names if name == normal]
     prefix = [name for name in names if len(normal) >= 3 and name.startswith(normal)]
-    meant = exact or prefix or _most_alike(normal, names, 0.75)
-    if not meant:
-        return None
+    suffix = [name for name in names if normal and name.endswith("_" + normal)]  # id: element_id
+    meant = exact or prefix or suffix or _most_alike(normal, names, 0.75)
     place_of: dict[str, Place] = {}
     for place, name in candidates:
         place_of.setdefault(name, place)
-    return "did you mean " + either([_name_at(place_of[name], name, where) for name in meant]) + "?"
+    return [(place_of[name], name) for name in meant]
 
 
 def _name_at(place: Place, name: str, where: Place) -> str:
