@@ -313,3 +313,31 @@ def test_a_shot_prompt_under_another_name_is_one_finding() -> None:
     request = {"model": "kling-v3-std-silent", "extra_body": {"shot_type": "customize", "multi_prompt": [{"promt": "A kite."}]}}
     (finding,) = kling_lint.lint(request)
     assert (finding.rule, finding.json_path, finding.hint) == ("unknown-key", "$.extra_body.multi_prompt[0].promt", "did you mean prompt?")
+
+
+# ---------------------------------------------------------------- 13.15 a hint leads to fewer findings
+
+_LAST_IMAGE_MULTI = ("model: kling-v3-std-silent\nlast_image: https://example.com/a.png\nextra_body:\n"
+                     "  shot_type: customize\n  multi_prompt:\n    - prompt: A kite.\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "hint", "edited"),
+    [
+        (_LAST_IMAGE_MULTI, "last-image-without-image", "remove last_image: a multi-shot video takes a first frame only",
+         _LAST_IMAGE_MULTI.replace("last_image: https://example.com/a.png\n", "")),
+        (HEAD + "duration: 1_0\n", "yaml11-ambiguous", 'quote it ("1_0") if you mean the text, or write 10 if you mean the number',
+         HEAD + "duration: 10\n"),
+        (HEAD + 'duration: "20"\n', "duration-as-string",
+         "write duration as a number without quotes, a whole number of seconds from 3 to 15", HEAD + "duration: 15\n"),
+        (HEAD + 'duration: "7"\n', "duration-as-string", "write duration: 7 without quotes", HEAD + "duration: 7\n"),
+        ("model: kling-v3-pro\nprompt: A kite.\n", "model-unknown", 'did you mean "kling-v3-pro-silent" or "kling-v3-pro-audio"?',
+         "model: kling-v3-pro-silent\nprompt: A kite.\n"),
+    ],
+)
+def test_following_a_hint_leaves_fewer_findings(tmp_path: Path, text: str, rule: str, hint: str, edited: str) -> None:
+    status, before = check(tmp_path, text)
+    assert one(before, rule)["hint"] == hint
+    after_status, after = check(tmp_path, edited)
+    assert len(after) < len(before) and after_status <= status, after
+    assert not after, after  # here the one edit the hint names fixes the file

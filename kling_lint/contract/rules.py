@@ -274,6 +274,8 @@ def last_image_without_image(error: SchemaError, contract: Contract) -> Words:
     """last_image is given without image.
 
     An end frame needs a start frame."""
+    if isinstance(error.value, dict) and isinstance(_get(error.value, *MULTI_PROMPT), list):  # image would not do: multi-prompt-last-image
+        return "last_image is given without image; an end frame needs a start frame", "remove last_image: a multi-shot video takes a first frame only"
     return "last_image is given without image; an end frame needs a start frame", "add image (the first frame), or remove last_image"
 
 
