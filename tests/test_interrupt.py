@@ -44,6 +44,8 @@ def test_ctrl_c_at_random_moments_of_a_batch_with_workers(tmp_path: Path) -> Non
             pass
         out, err = process.communicate(timeout=60)
         error = err.decode("utf-8", "replace")
+        if "init_import_site" in error:  # in the interpreter's own start-up (site), before any code of ours
+            continue
         assert "Traceback" not in error and "failed on this file" not in out.decode("utf-8", "replace"), (moment, error)
         if process.returncode == 130:
             assert error == "kling-lint: interrupted\n", (moment, error)
