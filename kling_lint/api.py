@@ -53,9 +53,23 @@ def check_source(source: Source, max_bytes: int = DEFAULT_MAX_BYTES, contract: C
         if source.max_findings is None:
             return FileResult(source.name, lint_bytes(data, source.name, contract=contract, images=images))
         return FileResult(source.name, lint_bytes(data, source.name, contract=contract, max_findings=source.max_findings, images=images))
-    except Exception as error:  # noqa: BLE001 - a bug of ours must not stop the other files
+    except Exception as error:  # a bug of ours must not stop the other files
+        if _interrupted(error):  # Ctrl-C inside an import that wrapped it: the run stops, the file is not at fault
+            raise KeyboardInterrupt from error
         reason = f"kling-lint failed on this file ({type(error).__name__}: {error}); please report it"
         return FileResult(source.name, [unreadable(source.name, reason, contract)], readable=False)
+
+
+def _interrupted(error: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is what caused ``error`` (anywhere in its chain)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 # Below this many files, starting worker processes costs more than it saves.

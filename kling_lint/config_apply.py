@@ -63,9 +63,10 @@ def check_rule_id(rule_id: str, where: str, switching_off: bool = False) -> None
 
 def unknown_rule(rule_id: str) -> str:
     from .contract import RULES
-    from .contract.suggest import closest
+    from .contract.suggest import closest, either
 
-    guess = closest(rule_id, sorted(RULES), cutoff=0.6)
+    found = closest(rule_id, sorted(RULES), cutoff=0.6)
+    guess = either(found) if found else None
     hint = f" (did you mean {guess}?)" if guess else ""
     return f'no rule "{rule_id}"{hint}; `kling-lint rules` lists them'
 

@@ -212,9 +212,10 @@ def _listed(choices: Any) -> str:
 
 
 def _did_you_mean(word: str, choices: Any) -> str:
-    from .contract.suggest import closest
+    from .contract.suggest import closest, either
 
-    guess = closest(word, sorted(choices), cutoff=0.6)
+    found = closest(word, sorted(choices), cutoff=0.6)
+    guess = either(found) if found else None
     return f" (did you mean {guess}?)" if guess else ""
 
 

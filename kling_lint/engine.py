@@ -7,7 +7,8 @@ cheap; the lookup itself is the same whichever path found the problem.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import Any, overload
 
 from . import rule_ids
@@ -91,28 +92,33 @@ def _located(loaded: LoadedFile, explain_always: bool, contract: Contract, lines
     tokens = secrets.in_text(loaded.text)  # two substring searches: [] for nearly every file
     in_text = _TokensInText(tokens, lines.index) if tokens else None
     if loaded.failure is not None:
-        yield from _counted([loaded.failure] + (in_text.left() if in_text else []), {}, contract, tally)
+        yield from _counted([loaded.failure] + (in_text.left() if in_text else []), dict, contract, tally)
         return
     for document in loaded.documents:
-        problems = document.problems
-        if document.checkable:
-            problems = problems + contract.check(document.value, explain_always)
+        problems: Iterable[Problem] = document.problems
+        if document.checkable:  # streamed: only the first max_findings are ever held (_first)
+            problems = chain(problems, contract.iter_check(document.value, explain_always))
             if images is not None:
-                problems = problems + images(document.value)
+                problems = chain(problems, images(document.value))
         if in_text is not None:
-            problems = in_text.claim(problems, document)
-        if problems:
-            yield from _counted(problems, document.positions(), contract, tally)
+            problems = in_text.claim(list(problems), document)
+        yield from _counted(problems, document.positions, contract, tally)
     if in_text is not None:
-        yield from _counted(in_text.left(), {}, contract, tally)
+        yield from _counted(in_text.left(), dict, contract, tally)
 
 
-def _counted(problems: list[Problem], positions: Positions, contract: Contract, tally: _Tally) -> Iterator[_Located]:
+def _counted(problems: Iterable[Problem], positions: Callable[[], Positions], contract: Contract,
+             tally: _Tally) -> Iterator[_Located]:
+    """Each problem with its region, counted; ``positions`` is called at the first problem only:
+    a valid request never pays for them."""
+    found: Positions | None = None
     for problem in problems:
+        if found is None:
+            found = positions()
         tally.problems += 1
         tally.errors += contract.severity(problem.rule) is Severity.ERROR
         # A problem with a repair keeps its document's positions, which its fix is built from.
-        yield _region(problem, positions), problem, positions if problem.repair else None
+        yield _region(problem, found), problem, found if problem.repair else None
 
 
 def _first(count: int, located: Iterator[_Located]) -> list[_Located]:
@@ -147,11 +153,16 @@ def _more(tally: _Tally, shown: list[Finding], first: Region, lines: _Lines, nam
 
 def lint_value(request: Any, name: str = "<request>", contract: Contract | None = None) -> list[Finding]:
     """Findings for an in-memory request: no file, so no positions."""
+    from .pyvalue import as_json  # only for a request built in Python
+
     contract = contract or default_contract()
+    value, refused = as_json(request)  # a tuple, an OrderedDict or a StrEnum as JSON would send it
+    said = {p.path for p in refused if p.rule == rule_ids.TYPE_MISMATCH}  # in JSON's words already
+    problems = refused + [p for p in contract.check(value) if not (p.rule == rule_ids.TYPE_MISMATCH and p.path in said)]
     return [
         Finding(p.rule, contract.severity(p.rule),
                 _shown(p.message), _shown(p.hint), _shown(format_path(p.path)), name, None, None)
-        for p in contract.check(request)
+        for p in problems
     ]
 
 

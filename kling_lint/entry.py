@@ -32,14 +32,31 @@ def main() -> None:
     # From here on Ctrl-C is one line and exit 130; before (Python's own start-up, importing this
     # package) only Python could say otherwise.
     signal.signal(signal.SIGINT, _on_interrupt)
-    paths = plain_check_paths(sys.argv[1:])
-    if paths is not None:
-        from .run import run_check
+    try:
+        paths = plain_check_paths(sys.argv[1:])
+        if paths is not None:
+            from .run import run_check
 
-        sys.exit(run_check(paths))
-    from .cli import main as click_main
+            sys.exit(run_check(paths))
+        from .cli import main as click_main
 
-    click_main(prog_name="kling-lint")
+        click_main(prog_name="kling-lint")
+    except KeyboardInterrupt:  # Ctrl-C before a command's own handler is in place (its imports)
+        try:
+            print("kling-lint: interrupted", file=sys.stderr)
+        except (AttributeError, OSError, ValueError):
+            pass
+        _leave(130)
+    except SystemExit as done:
+        _leave(done.code)
+
+
+def _leave(status: str | int | None) -> None:
+    """Exit with ``status``. The work is done and reported: a Ctrl-C from now on is ignored, since
+    Python's shutdown puts back the default action, which would kill the process by the signal
+    (exit -2) after the report said otherwise. An ignored signal stays ignored through shutdown."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(status)
 
 
 def _on_interrupt(signum: int, frame: object) -> None:

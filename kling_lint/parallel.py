@@ -43,20 +43,28 @@ def in_order(items: list[Item], work: Callable[[Item], Result], processes: int) 
     try:
         for number in range(1, processes):
             read_end, write_end = os.pipe()
+            # Ctrl-C is held back over the fork: a worker must never see it as a Python
+            # exception (it would run on into this function's cleanup); it gets the default
+            # action, to die at once, before it can be delivered. Here it arrives after the fork.
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
                 pid = os.fork()
             except OSError:  # no more processes allowed: this one works the rest
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(read_end)
                 os.close(write_end)
                 break
             if pid == 0:  # the worker
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(read_end)
                 for reader in readers.values():
                     reader.close()
                 _work(chunks[number::processes], write_end, work)
                 os._exit(1)  # not reached: a worker never runs on into its parent's code
-            os.close(write_end)
             pids.append(pid)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            os.close(write_end)
             readers[number] = os.fdopen(read_end, "rb")
         for index, chunk in enumerate(chunks):
             reader = readers.get(index % processes)
@@ -69,12 +77,23 @@ def in_order(items: list[Item], work: Callable[[Item], Result], processes: int) 
             yield from results if results is not None else (work(item) for item in chunk)
         finished = True
     finally:
-        for reader in readers.values():
-            reader.close()
-        for pid in pids:
-            if not finished:  # the caller stopped early: the workers' results are not wanted
-                os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
+        # A second Ctrl-C must not cut the cleanup short: no worker is left behind.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            for reader in readers.values():
+                reader.close()
+            for pid in pids:
+                if not finished:  # the caller stopped early: the workers' results are not wanted
+                    try:
+                        os.kill(pid, signal.SIGTERM)
+                    except ProcessLookupError:
+                        pass
+                try:
+                    os.waitpid(pid, 0)
+                except ChildProcessError:  # already reaped
+                    pass
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _work(chunks: list[list[Any]], write_end: int, work: Callable[[Any], Any]) -> None:

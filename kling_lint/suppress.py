@@ -86,9 +86,10 @@ def _unused(directive: Directive, rule: str, column: int, known: Collection[str]
     if rule in NEVER_SILENCED:
         return Problem(UNUSED, (), f"{form}={rule} is not allowed", NEVER_SILENCED[rule], position=position)
     if rule not in known:
-        from .contract.suggest import closest
+        from .contract.suggest import closest, either
 
-        guess = closest(rule, sorted(known), cutoff=0.6)
+        found = closest(rule, sorted(known), cutoff=0.6)
+        guess = either(found) if found else None
         hint = f"did you mean {guess}?" if guess else "`kling-lint rules` lists the rule ids"
         return Problem(UNUSED, (), f'{form}={rule} names no rule: there is no rule "{rule}"', hint, position=position)
     where = "in this file" if directive.target is None else f"on line {directive.target}"

@@ -85,7 +85,8 @@ def rules(contract: Contract) -> str:
 
 def foreign_keys(contract: Contract) -> str:
     lines = ["| key | hint |", "|---|---|"]
-    lines += [f"| `{key}` | {hint} |" for key, hint in contract.schema.get("x-kling-foreign-keys", {}).items()]
+    for table in ("x-kling-foreign-keys", "x-kling-transport-keys"):
+        lines += [f"| `{key}` | {hint} |" for key, hint in contract.schema.get(table, {}).items()]
     return "\n".join(lines)
 
 

@@ -46,6 +46,8 @@ MULTI = (MULTI_SHOT, MULTI_SHOT_IMAGE)
 
 # Findings about a key rather than its value.
 AT_KEY_RULES = frozenset({"unknown-key", "duplicate-key", "prompt-and-multi-prompt", "last-image-without-image", "multi-prompt-last-image"})
+# Findings about the shots as a whole: at the multi_prompt key, since no one shot is at fault.
+AT_MULTI_PROMPT_KEY_RULES = frozenset({"shot-durations-sum", "shot-durations-partial", "multi-prompt-shot-type"})
 
 # Every white-space character, as the schema's prompt pattern sees it: what ECMA 262 or Python
 # calls white space (the schema spells the class out so that both dialects agree).
@@ -636,11 +638,13 @@ def _element_list(draw, request):
         return Broken("element-list", at, request)
     if how == "no-id":
         entries[position] = draw(st.sampled_from([{}, {"id": "el_1"}])).copy()
+        if entries[position]:  # element_id written as id: one mistake, one unknown-key that names element_id
+            return Broken("unknown-key", at + ("id",), request, at_key=True)
         return Broken("element-list", at, request)
     if how == "extra-key":
         key = draw(st.one_of(st.sampled_from(["id", "elementId", "name"]), texts(0, 10)).filter(lambda k: k != "element_id"))
         _insert(draw, entries[position], key, draw(_small_scalars))
-        return Broken("element-list", at + (key,), request, at_key=True)
+        return Broken("unknown-key", at + (key,), request, at_key=True)
     entries[position]["element_id"] = draw(
         st.one_of(
             st.sampled_from(["", 0, -1, True, False, None, 1.5, [], {}, 0.0]),
@@ -689,7 +693,7 @@ def _shot_durations_sum(draw, request):
     wrong = draw(st.integers(len(shots_), len(shots_) + 15).filter(lambda s: s != total))
     for shot, seconds in zip(shots_, draw(_partitions(wrong, len(shots_)))):
         shot["duration"] = _seconds(draw, seconds)
-    return Broken("shot-durations-sum", MP, request)
+    return Broken("shot-durations-sum", MP, request, at_key=True)
 
 
 _sk_tokens = st.builds(

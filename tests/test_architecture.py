@@ -30,9 +30,10 @@ ALLOWED = {
     "images": set(),  # image headers: a leaf, loaded only for image data
     "fetch": {"__init__", "contract", "findings", "images", "load", "rule_ids"},  # --fetch-images: the network; __init__: the version
     "files": {"load"},
-    "engine": {"contract", "edits", "findings", "load", "redact", "rule_ids", "suppress"},
+    "engine": {"contract", "edits", "findings", "load", "pyvalue", "redact", "rule_ids", "suppress"},
     "edits": {"findings", "load"},  # a problem's repair as edits of the file's text, for the engine
     "suppress": {"contract", "findings", "rule_ids"},
+    "pyvalue": {"contract", "findings", "load", "rule_ids"},  # a Python value as the JSON it would be
     "parallel": set(),  # a pool of forked workers that knows nothing of requests
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},

@@ -208,7 +208,7 @@ def test_a_disagreement_between_check_and_explanation_is_a_finding() -> None:
     contract.compiled.conforms = lambda value: False  # type: ignore[method-assign]  # a check that wrongly fails
     assert [p.rule for p in contract.check(request())] == [rule_ids.INTERNAL_CONSISTENCY]
     contract = Contract()
-    contract.compiled.violations = lambda value: []  # type: ignore[method-assign]  # an explanation that finds nothing
+    contract.compiled.iter_violations = lambda value: iter(())  # type: ignore[method-assign]  # an explanation that finds nothing
     assert rule_ids.INTERNAL_CONSISTENCY in [p.rule for p in contract.check(request(duration=99))]
 
 

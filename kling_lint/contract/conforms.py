@@ -154,7 +154,10 @@ class _Explainer:
 
     def compile(self, schema: dict[str, Any]) -> Explain:
         valid = self.valid_of[id(schema)]
-        parts = [self.keyword(name, arg, schema) for name, arg in schema.items() if not is_annotation(name)]
+        # "type" first: a value's type error comes before the others at its path, which the
+        # explanation then leaves out without holding every violation (schema_errors.py).
+        keywords = sorted((name for name in schema if not is_annotation(name)), key=lambda name: name != "type")
+        parts = [self.keyword(name, schema[name], schema) for name in keywords]
 
         def explain(value: Any, path: Path) -> Iterator[Violation]:
             if valid(value):
@@ -279,9 +282,13 @@ class CompiledSchema:
 
     def violations(self, request: Any) -> list[Violation]:
         """Every schema constraint ``request`` violates; empty exactly when ``conforms`` is True."""
+        return list(self.iter_violations(request))
+
+    def iter_violations(self, request: Any) -> Iterator[Violation]:
+        """``violations`` one at a time, in the order of the request (a value's type first)."""
         if self._explain is None:  # built only in a process that meets an invalid request
             self._explain = _Explainer(self.schema, self.valid_of).compile(self.schema)
-        return list(self._explain(request, ()))
+        return self._explain(request, ())
 
 
 def generated_source(schema: dict[str, Any]) -> str:

@@ -172,18 +172,21 @@ class Contract:
     def check(self, request: Any, explain_always: bool = False) -> list[Problem]:
         """Every problem with ``request``: schema violations (only explained when the fast check
         fails, or always with ``explain_always``), then the code rules'."""
-        problems: list[Problem] = []
+        return list(self.iter_check(request, explain_always))
+
+    def iter_check(self, request: Any, explain_always: bool = False) -> Iterator[Problem]:
+        """``check``'s problems as they are found, none held: a million-item list of mistakes
+        costs the caller only the ones it keeps (the engine keeps the first --max-findings)."""
         valid = self.compiled.conforms(request)
         if explain_always or not valid:
             from .schema_errors import schema_problems
 
-            found = self.compiled.violations(request)
-            problems.extend(schema_problems(found, self))
-            if valid == bool(found):  # the two compiled forms disagree: never pass in silence
-                problems.append(_disagreement(valid))
+            found = _Counted(self.compiled.iter_violations(request))
+            yield from schema_problems(found, self)
+            if valid == bool(found.count):  # the two compiled forms disagree: never pass in silence
+                yield _disagreement(valid)
         for rule in _CODE_RULES:
-            problems.extend(rule.function(request, self))  # type: ignore[misc]
-        return problems
+            yield from rule.function(request, self)  # type: ignore[misc]
 
     # ------------------------------------------------------------ rules
 
@@ -355,6 +358,19 @@ def _branches(root: dict[str, Any], schema: dict[str, Any], seen: frozenset[str]
             queue.append(_resolve_ref(root, ref))
         for combinator in ("allOf", "anyOf", "oneOf"):
             queue.extend(sub for sub in current.get(combinator, ()) if isinstance(sub, dict))
+
+
+class _Counted:
+    """An iterator of violations that counts them as they pass."""
+
+    def __init__(self, items: Iterator[Violation]) -> None:
+        self.items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Violation]:
+        for item in self.items:
+            self.count += 1
+            yield item
 
 
 def _both(first: Callable[[Any], bool], second: Callable[[Any], bool]) -> Callable[[Any], bool]:

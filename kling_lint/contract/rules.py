@@ -22,7 +22,7 @@ from .. import rule_ids as ids
 from ..findings import REPAIR_VALUE, Path, Problem, Repair
 from . import image_rules, secrets
 from .registry import ERROR, WARNING, Rule
-from .words import expected_types, field, key_name, kind, number, one_of, show
+from .words import blank, expected_types, field, key_name, kind, number, one_of, show
 
 if TYPE_CHECKING:
     from .contract import Contract
@@ -138,13 +138,17 @@ def unknown_key(error: SchemaError, contract: Contract) -> Words:
     if not parent:
         place = "at the top level"
     elif isinstance(parent[-1], int):
-        place = f"in a {str(error.schema.get('title', 'entry')).lower()}"
+        title = str(error.schema.get("title", "entry")).lower()
+        place = f"in {'an' if title[:1] in 'aeiou' else 'a'} {title}"
     else:
         place = f"in {field(parent)}"
     from .suggest import key_repair, suggest_key
 
     hint = suggest_key(str(key), parent, contract)
-    return f"{key_name(str(key))} is not a known key {place}", hint, key_repair(str(key), parent, contract) if hint else None
+    repair = key_repair(str(key), parent, contract) if hint else None
+    if hint is None and parent and isinstance(parent[-1], int):  # an entry of a list: its few keys
+        hint = f"remove {key_name(str(key))}; {place[3:]} takes {one_of(list(error.schema.get('properties', {})))}"
+    return f"{key_name(str(key))} is not a known key {place}", hint, repair
 
 
 def model_missing(error: SchemaError, contract: Contract) -> Words:
@@ -163,13 +167,11 @@ def model_unknown(error: SchemaError, contract: Contract) -> Words:
 
     Why it matters: the gateway refuses a model it does not serve, so a near miss (another
     provider's spelling, a tier spelt out) fails at submission. The hint names the closest model."""
-    from .suggest import closest, only_closest  # difflib: only for a request that has this error
+    from .suggest import did_you_mean, only_closest  # difflib: only for a request that has this error
 
-    guess = closest(str(error.value), error.argument)
-    hint = f'did you mean "{guess}"?' if guess else f"use one of {', '.join(error.argument)}"
-    repair = None
-    if guess and isinstance(error.value, str) and only_closest(error.value, error.argument) == guess:
-        repair = Repair(REPAIR_VALUE, guess, False, f'write "{guess}"')
+    hint = did_you_mean(str(error.value), error.argument) or f"use one of {', '.join(error.argument)}"
+    guess = only_closest(error.value, error.argument) if isinstance(error.value, str) else None
+    repair = Repair(REPAIR_VALUE, guess, False, f'write "{guess}"') if guess else None  # a guess: unsafe
     return f"model {show(error.value)} is not a Kling v3 model", hint, repair
 
 
@@ -181,7 +183,11 @@ def prompt_empty(error: SchemaError, contract: Contract) -> Words:
 
     Why it matters: the prompt is what the video shows; the service refuses an empty one, and a
     prompt of white space gives the model nothing to follow."""
-    return "prompt is empty", "describe the video in prompt, or remove it and use extra_body.multi_prompt"
+    return f"prompt is {_empty_or_blank(error.value)}", "describe the video in prompt, or remove it and use extra_body.multi_prompt"
+
+
+def _empty_or_blank(value: Any) -> str:
+    return "empty" if not value else f"blank: it holds only {blank(value)}"
 
 
 def prompt_too_long(error: SchemaError, contract: Contract) -> Words:
@@ -232,7 +238,8 @@ def duration_range(error: SchemaError, contract: Contract) -> Words:
     Why it matters: the models make videos of these lengths only; the service refuses any other
     length rather than round or cut it, so the job is never made."""
     limits = _range(contract, error.path)
-    return f"duration must be a whole number of seconds {limits}, got {show(error.value)}", f"use a whole number of seconds {limits}"
+    unquoted = ", without quotes" if isinstance(error.value, str) else ""  # one edit for duration-as-string too
+    return f"duration must be a whole number of seconds {limits}, got {show(error.value)}", f"use a whole number of seconds {limits}{unquoted}"
 
 
 def cfg_scale_range(error: SchemaError, contract: Contract) -> Words:
@@ -259,10 +266,9 @@ def shot_type_unknown(error: SchemaError, contract: Contract) -> Words:
             f'write shot_type: "{spelling}"',
             Repair(REPAIR_VALUE, spelling, True, f'write "{spelling}"') if spelling in error.argument else None,
         )
-    from .suggest import closest
+    from .suggest import did_you_mean
 
-    guess = closest(str(error.value), error.argument)
-    hint = f'did you mean "{guess}"?' if guess else f"use {one_of(error.argument)}"
+    hint = did_you_mean(str(error.value), error.argument) or f"use {one_of(error.argument)}"
     return f"extra_body.shot_type {show(error.value)} is not {one_of(error.argument)}", hint
 
 
@@ -299,7 +305,7 @@ def shot_prompt(error: SchemaError, contract: Contract) -> Words:
         return f"{field(error.path)} has no prompt", "give every shot a prompt"
     if error.keyword == "maxLength":
         return f"{field(error.path)} has {len(error.value)} characters, more than the {error.argument} allowed", "shorten the shot's prompt"
-    return f"{field(error.path)} is empty", "describe what this shot shows"
+    return f"{field(error.path)} is {_empty_or_blank(error.value)}", "describe what this shot shows"
 
 
 def shot_duration(error: SchemaError, contract: Contract) -> Words:
@@ -308,7 +314,8 @@ def shot_duration(error: SchemaError, contract: Contract) -> Words:
     Why it matters: the video is cut into shots of whole seconds; the service refuses a shot of no
     time, negative time or a fraction of a second, so the job is never made."""
     least = number(contract.field(error.path).minimum)
-    return f"{field(error.path)} must be a whole number of seconds, at least {least}, got {show(error.value)}", "use a whole number of seconds"
+    unquoted = ", without quotes" if isinstance(error.value, str) else ""  # one edit for duration-as-string too
+    return f"{field(error.path)} must be a whole number of seconds, at least {least}, got {show(error.value)}", f"use a whole number of seconds, at least {least}{unquoted}"
 
 
 def element_list(error: SchemaError, contract: Contract) -> Words:
@@ -322,6 +329,8 @@ def element_list(error: SchemaError, contract: Contract) -> Words:
         elements = contract.field(ELEMENTS)
         takes = f"{elements.min_items} to {elements.max_items}"
         return f"extra_body.element_list has {len(error.value)} entries; it takes {takes}", f"list {takes} elements, or remove element_list"
+    if error.keyword == "required":
+        return f"{field(error.path)} has no {one_of(error.argument)}", "write each entry as {element_id: <non-empty string or positive integer>}"
     return f"{field(error.path)} is not an element reference", "write each entry as {element_id: <non-empty string or positive integer>}"
 
 
@@ -350,6 +359,8 @@ def last_image_without_image(error: SchemaError, contract: Contract) -> Words:
 
     Why it matters: an end frame needs a start frame (the video moves from image to last_image),
     and the service refuses last_image alone."""
+    if isinstance(error.value, dict) and isinstance(_get(error.value, *MULTI_PROMPT), list):  # image would not do: multi-prompt-last-image
+        return "last_image is given without image; an end frame needs a start frame", "remove last_image: a multi-shot video takes a first frame only"
     return "last_image is given without image; an end frame needs a start frame", "add image (the first frame), or remove last_image"
 
 
@@ -366,6 +377,9 @@ def multi_prompt_last_image(error: SchemaError, contract: Contract) -> Words:
 _WHOLE_NUMBER_STRING = re.compile(r"[0-9]+")
 # A long run of base64 characters: for the message only (the schema's pattern decides validity).
 _BASE64_LIKE = re.compile(r"[A-Za-z0-9+/=]{64,}")
+# What JSON would read as a number, written inside quotes: "5", "20", "5.5", "-3", "1e1".
+_NUMERIC_STRING = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_MOST_DIGITS = 4000  # below Python's default int() limit of 4300 digits
 
 
 def _get(request: Any, *path: str | int) -> Any:
@@ -401,9 +415,13 @@ def _in_range(contract: Contract, path: Path, value: int) -> bool:
 
 
 def seconds(value: Any) -> int | None:
-    """A duration's whole seconds, from an integer or a numeric string; None otherwise."""
+    """A duration's whole seconds, from an integer or a numeric string; None otherwise.
+
+    A string of more digits than Python converts (sys.get_int_max_str_digits) is None too:
+    no duration is that long, and int() would raise on it."""
     if isinstance(value, str):
-        return int(value) if _WHOLE_NUMBER_STRING.fullmatch(value) else None
+        digits = value.lstrip("0") or "0"
+        return int(digits) if len(digits) < _MOST_DIGITS and _WHOLE_NUMBER_STRING.fullmatch(value) else None
     return _whole_number(value)
 
 
@@ -485,6 +503,7 @@ def shot_durations_sum(request: Any, contract: Contract) -> Iterator[Problem]:
             MULTI_PROMPT,
             f"the shots last {whole} s in all, but {said} {total} s",
             f"make the shot durations add up to {total}, or set duration to {whole}" if _in_range(contract, DURATION, whole) else f"make the shot durations add up to {total}",
+            at_key=True,  # the multi_prompt key, not its first shot: no one shot is at fault
         )
 
 
@@ -495,7 +514,8 @@ def shot_durations_partial(request: Any, contract: Contract) -> Iterator[Problem
     shots = [shot for shot in _shots(request) or [] if isinstance(shot, dict)]
     timed = sum("duration" in shot for shot in shots)
     if 0 < timed < len(shots):
-        yield Problem(ids.SHOT_DURATIONS_PARTIAL, MULTI_PROMPT, f"only {timed} of the {len(shots)} shots {'has' if timed == 1 else 'have'} a duration", "give every shot a duration, or none")
+        yield Problem(ids.SHOT_DURATIONS_PARTIAL, MULTI_PROMPT, f"only {timed} of the {len(shots)} shots {'has' if timed == 1 else 'have'} a duration",
+                      "give every shot a duration, or none", at_key=True)
 
 
 def multi_prompt_shot_type(request: Any, contract: Contract) -> Iterator[Problem]:
@@ -507,7 +527,8 @@ def multi_prompt_shot_type(request: Any, contract: Contract) -> Iterator[Problem
     keeps = contract.field(SHOT_TYPE).get("x-kling-keeps-shots")
     extra = request["extra_body"]
     if "shot_type" not in extra:
-        yield Problem(ids.MULTI_PROMPT_SHOT_TYPE, MULTI_PROMPT, "extra_body.multi_prompt is given without shot_type", f'add shot_type: "{keeps}" so that your shots are used')
+        yield Problem(ids.MULTI_PROMPT_SHOT_TYPE, MULTI_PROMPT, "extra_body.multi_prompt is given without shot_type", f'add shot_type: "{keeps}" so that your shots are used',
+                      at_key=True)
     elif extra["shot_type"] != keeps and extra["shot_type"] in contract.allowed(SHOT_TYPE):
         yield Problem(
             ids.MULTI_PROMPT_SHOT_TYPE, SHOT_TYPE,
@@ -523,15 +544,26 @@ def duration_as_string(request: Any, contract: Contract) -> Iterator[Problem]:
     for index, shot in enumerate(_shots(request) or []):
         places.append((MULTI_PROMPT + (index, "duration"), _get(shot, "duration")))
     for path, value in places:
-        whole = seconds(value) if isinstance(value, str) else None
-        if whole is None:
-            continue
-        if path == DURATION and _valid_total(request, contract) is None:
-            continue  # out of range: duration-range says so
-        if path != DURATION and not _in_range(contract, MULTI_PROMPT + ("*", "duration"), whole):
-            continue  # shot-duration says so
-        yield Problem(ids.DURATION_AS_STRING, path, f"{field(path)} is the string {show(value)}, not a number", f"write {field(path)}: {value} without quotes",
-                      repair=Repair(REPAIR_VALUE, whole, True, f"write {field(path)} as the number {whole}"))
+        if isinstance(value, str) and _NUMERIC_STRING.fullmatch(value):
+            whole = seconds(value)
+            repair = None  # the number itself, when it is one the contract takes: one meaning, a safe fix
+            if whole is not None and _in_range(contract, DURATION if path == DURATION else MULTI_PROMPT + ("*", "duration"), whole):
+                repair = Repair(REPAIR_VALUE, whole, True, f"write {field(path)} as the number {whole}")
+            yield Problem(ids.DURATION_AS_STRING, path, f"{field(path)} is the string {show(value)}, not a number", _unquote_hint(path, value, contract),
+                          repair=repair)
+
+
+def _unquote_hint(path: Path, value: str, contract: Contract) -> str:
+    """Write the number without quotes; when it is out of range too, one edit fixes both."""
+    name, whole = field(path), seconds(value)
+    if path == DURATION:
+        if whole is not None and _in_range(contract, DURATION, whole):
+            return f"write {name}: {whole} without quotes"
+        return f"write {name} as a number without quotes, a whole number of seconds {_range(contract, DURATION)}"
+    least = contract.field(MULTI_PROMPT + ("*", "duration")).minimum
+    if whole is not None and _in_range(contract, MULTI_PROMPT + ("*", "duration"), whole):
+        return f"write {name}: {whole} without quotes"
+    return f"write {name} as a number without quotes, a whole number of seconds, at least {number(least)}"
 
 
 def secret_in_request(request: Any, contract: Contract) -> Iterator[Problem]:

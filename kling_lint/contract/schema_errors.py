@@ -7,6 +7,8 @@ schema's x-kling-rule annotations), never guessed from its path. A cross-field c
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Path, Problem
@@ -16,20 +18,32 @@ from .rules import SchemaError
 if TYPE_CHECKING:
     from .contract import Contract
 
+# How many recent violations a repeat is looked for among: more than one value's constraints.
+_RECENT = 64
 
-def schema_problems(found: list[Violation], contract: Contract) -> list[Problem]:
-    """One problem per broken schema constraint, at most one per rule and path."""
-    typed = {violation.path for violation in found if violation.keyword == "type"}
-    problems: dict[tuple[str, Path], Problem] = {}
+
+def schema_problems(found: Iterable[Violation], contract: Contract) -> Iterator[Problem]:
+    """One problem per broken schema constraint, at most one per rule and path, as they come.
+
+    The violations of one value come together (its type error first), so repeats are looked for
+    among the recent ones only: memory stays the same however many values are wrong."""
+    typed: deque[Path] = deque(maxlen=_RECENT)
+    seen: deque[tuple[str, Path]] = deque(maxlen=_RECENT)
     for violation in found:
-        if violation.keyword != "type" and violation.path in typed:
+        if violation.keyword == "type":
+            typed.append(violation.path)
+        elif violation.path in typed:
             continue  # a value of the wrong type: its type error says it all
         for problem in _explain(violation, contract):
-            problems.setdefault((problem.rule, problem.path), problem)
-    return list(problems.values())
+            key = (problem.rule, problem.path)
+            if key not in seen:
+                seen.append(key)
+                yield problem
 
 
 def _explain(violation: Violation, contract: Contract) -> list[Problem]:
+    if violation.keyword == "required" and _misspelt(violation, contract):
+        return []  # one mistake, one finding: the unknown key's, which names the key it stands for
     if violation.keyword == "additionalProperties":
         known = violation.schema.get("properties", {})
         return [_problem(violation.path + (key,), violation, key, contract, True) for key in violation.value if key not in known]
@@ -37,6 +51,20 @@ def _explain(violation: Violation, contract: Contract) -> list[Problem]:
     if anchor is not None:
         return [_problem(violation.path + (anchor,), violation, violation.value, contract, True)]
     return [_problem(violation.path, violation, violation.value, contract, False)]
+
+
+def _misspelt(violation: Violation, contract: Contract) -> bool:
+    """Every missing required key is written under another name in the same object ({"id": …}
+    for {"element_id": …}), which its unknown-key finding names."""
+    value = violation.value
+    if type(value) is not dict or violation.schema.get("additionalProperties") is not False:
+        return False
+    from .suggest import meant_keys
+
+    known = violation.schema.get("properties", {})
+    where = tuple("*" if isinstance(part, int) else part for part in violation.path)
+    meant = {name for key in value if key not in known for place, name in meant_keys(str(key), violation.path, contract) if place == where}
+    return all(name in meant for name in violation.argument if name not in value)
 
 
 def _anchor(violation: Violation) -> str | None:

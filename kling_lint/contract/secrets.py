@@ -59,24 +59,34 @@ def _problem(path: Path, at_key: bool) -> Problem:
 def _holding_token(value: Any) -> list[tuple[Path, bool]]:
     """(path, at_key) of every string and key in ``value`` that holds a token, in document order.
 
-    Paths are built only for a match: most requests have none, and building a path for every
-    value was half the cost of all code rules together."""
+    Paths are built only for a match and for containers: most requests have none, and building
+    a path for every value was half the cost of all code rules together. The walk holds one
+    iterator per level, never a copy of a list's items: a million-item list costs no more."""
     search = SECRET.search
     found: list[tuple[Path, bool]] = []
-    stack: list[tuple[Any, Path | None, Any]] = [(value, None, None)]  # (value, parent path, key)
+    if type(value) is str:
+        return [((), False)] if search(value) else []
+    if type(value) is not dict and type(value) is not list:
+        return found
+    stack: list[tuple[Iterator[tuple[Any, Any]], Path]] = [(_children(value, (), found), ())]
     while stack:
-        item, parent, key = stack.pop()
-        if type(item) is str:
-            if search(item):
-                found.append((() if parent is None else parent + (key,), False))
-        elif type(item) is dict or type(item) is list:
-            path = () if parent is None else parent + (key,)
-            if type(item) is dict:
-                pairs = list(item.items())
-                for name in item:
-                    if type(name) is str and search(name):
-                        found.append((path + (name,), True))
-            else:
-                pairs = list(enumerate(item))
-            stack.extend((child, path, name) for name, child in reversed(pairs))
+        children, path = stack[-1]
+        for key, child in children:
+            if type(child) is str:
+                if search(child):
+                    found.append((path + (key,), False))
+            elif type(child) is dict or type(child) is list:
+                inner = path + (key,)
+                stack.append((_children(child, inner, found), inner))
+                break
+        else:
+            stack.pop()
     return found
+
+
+def _children(item: dict[Any, Any] | list[Any], path: Path, found: list[tuple[Path, bool]]) -> Iterator[tuple[Any, Any]]:
+    """(key, child) of a dict or list; a dict's keys that hold a token are noted first."""
+    if type(item) is dict:
+        found.extend((path + (name,), True) for name in item if type(name) is str and SECRET.search(name))
+        return iter(item.items())
+    return enumerate(item)

@@ -1,7 +1,8 @@
 """Guesses at what the author meant: the key or value closest to a wrong one.
 
 The known keys of every object are the Contract's (read from the schema); the keys of Kling's
-own API that this gateway says another way are the schema's ``x-kling-foreign-keys``.
+own API that this gateway says another way are the schema's ``x-kling-foreign-keys``; the keys
+of the HTTP request put in its body by mistake (a token, the URL) its ``x-kling-transport-keys``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from .words import field
 if TYPE_CHECKING:
     from .contract import Contract
 
+# Keys of Kling's own API that this gateway says another way; keys of the HTTP request (token,
+# URL, headers) that people put in the body.
+FOREIGN_KEYS = "x-kling-foreign-keys"
+TRANSPORT_KEYS = "x-kling-transport-keys"
 Place = tuple[str, ...]  # an object's path in the schema, "*" for list items
 
 
@@ -25,9 +30,20 @@ def _normal(key: str) -> str:
 def suggest_key(key: str, parent: Path, contract: Contract) -> str | None:
     """A hint for an unknown ``key`` found in the object at ``parent``."""
     normal = _normal(key)
-    foreign = contract.schema.get("x-kling-foreign-keys", {})
-    if normal in foreign:
-        return str(foreign[normal])
+    for table in (FOREIGN_KEYS, TRANSPORT_KEYS):  # keys that belong elsewhere: say where
+        elsewhere = contract.schema.get(table, {})
+        if normal in elsewhere:
+            return str(elsewhere[normal])
+    where: Place = tuple("*" if isinstance(part, int) else part for part in parent)
+    meant = meant_keys(key, parent, contract)
+    if not meant:
+        return None
+    return "did you mean " + either([_name_at(place, name, where) for place, name in meant]) + "?"
+
+
+def meant_keys(key: str, parent: Path, contract: Contract) -> list[tuple[Place, str]]:
+    """(object's place, key) of the known keys ``key`` most likely stands for, nearest first."""
+    normal = _normal(key)
     where: Place = tuple("*" if isinstance(part, int) else part for part in parent)
     # Keys of an object inside a list (a shot's) are proposed only there; the others anywhere
     # (a key put one level off).
@@ -38,13 +54,15 @@ def suggest_key(key: str, parent: Path, contract: Contract) -> str | None:
         if not name.startswith("$") and (place == where or "*" not in place)
     ]
     candidates.sort(key=lambda pair: pair[0] != where)  # the same object first
-    exact = [pair for pair in candidates if pair[1] == normal]
-    prefix = [pair for pair in candidates if len(normal) >= 3 and pair[1].startswith(normal)]
-    close = difflib.get_close_matches(normal, [name for _, name in candidates], n=1, cutoff=0.75)
-    similar = [pair for pair in candidates if pair[1] in close]
-    for place, name in (exact or prefix or similar)[:1]:
-        return f"did you mean {_name_at(place, name, where)}?"
-    return None
+    names = list(dict.fromkeys(name for _, name in candidates))
+    exact = [name for name in names if name == normal]
+    prefix = [name for name in names if len(normal) >= 3 and name.startswith(normal)]
+    suffix = [name for name in names if normal and name.endswith("_" + normal)]  # id: element_id
+    meant = exact or prefix or suffix or _most_alike(normal, names, 0.75)
+    place_of: dict[str, Place] = {}
+    for place, name in candidates:
+        place_of.setdefault(name, place)
+    return [(place_of[name], name) for name in meant]
 
 
 def key_repair(key: str, parent: Path, contract: Contract) -> Repair | None:
@@ -90,11 +108,37 @@ def _name_at(place: Place, name: str, where: Place) -> str:
     return f"{field(place)}.{name}"
 
 
-def closest(word: str, choices: tuple[str, ...] | list[str], cutoff: float = 0.5) -> str | None:
-    """The choice most like ``word``, if any is alike enough."""
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
-    if found:
-        return found[0]
+def closest(word: str, choices: tuple[str, ...] | list[str], cutoff: float = 0.5) -> list[str]:
+    """The choices most like ``word``, all of them when equally close; [] when none is alike enough.
+
+    Alike enough: difflib's ratio at least ``cutoff``, or ``word`` starts the choice. Of those,
+    the closest have the most characters of ``word`` in order: a word that starts two choices
+    alike (a model id without its last part) is as close to one as to the other, and both are named."""
     lowered = word.lower()
-    prefixed = [choice for choice in choices if lowered and choice.startswith(lowered)]
-    return prefixed[0] if prefixed else None
+    found = _most_alike(lowered, list(choices), cutoff)
+    return found or [choice for choice in choices if lowered and choice.lower().startswith(lowered)]
+
+
+def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    """'did you mean "a"?' or 'did you mean "a" or "b"?'; None when nothing is alike."""
+    found = closest(word, choices)
+    if not found or (len(found) > 1 and len(found) == len(choices)):
+        return None  # all equally far: a list of every choice says more
+    return "did you mean " + either([f'"{choice}"' for choice in found]) + "?"
+
+
+def either(names: list[str]) -> str:
+    """["a"] -> "a"; ["a", "b", "c"] -> "a, b or c"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _most_alike(word: str, choices: list[str], cutoff: float) -> list[str]:
+    scored = []
+    for choice in choices:
+        matcher = difflib.SequenceMatcher(None, word, choice.lower())
+        if matcher.ratio() >= cutoff:
+            scored.append((sum(block.size for block in matcher.get_matching_blocks()), choice))
+    if not scored:
+        return []
+    most = max(common for common, _ in scored)
+    return [choice for common, choice in scored if common == most]  # in the schema's order

@@ -83,3 +83,35 @@ def one_of(values: tuple[Any, ...] | list[Any]) -> str:
     if len(names) < 2:
         return "".join(names)
     return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+# Characters of white space that unicodedata has no name for (they are control characters).
+_CONTROL_NAMES = {
+    "\t": "tab", "\n": "line break", "\v": "vertical tab", "\f": "form feed", "\r": "carriage return",
+    "\x1c": "file separator", "\x1d": "group separator", "\x1e": "record separator", "\x1f": "unit separator",
+    "\x85": "next line",
+}
+_PLAIN = {" ": "space", "\t": "tab", "\n": "line break"}
+
+
+def blank(text: str) -> str:
+    """What a text of only white space holds, each character named once: "3 spaces", "a tab and
+    a space", "U+0085 (next line), an invisible character"."""
+    import unicodedata  # only for a blank value
+
+    counts: dict[str, int] = {}
+    for character in text:
+        counts[character] = counts.get(character, 0) + 1
+    parts = []
+    for character, count in counts.items():
+        if character in _PLAIN:
+            word = _PLAIN[character]
+            parts.append(f"a {word}" if count == 1 else f"{count:,} {word}s")
+        else:
+            name = _CONTROL_NAMES.get(character) or unicodedata.name(character, "white space").lower()
+            parts.append(("" if count == 1 else f"{count:,} × ") + f"U+{ord(character):04X} ({name})")
+    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    unusual = len(counts.keys() - _PLAIN.keys())
+    if unusual:
+        said += ", an invisible character" if len(counts) == 1 and sum(counts.values()) == 1 else ", invisible characters"
+    return said

@@ -191,6 +191,16 @@ def _ambiguity(text: str, value: Any) -> str | None:
     )
 
 
+def _yaml11_hint(text: str) -> str:
+    """Quote it; and when YAML 1.1 reads a number that YAML 1.2 reads as text (1_0, 16:9), that
+    number is offered too: quoting alone would keep a duration of "1_0", still wrong."""
+    quoted = f'quote it ("{brief(text)}")'
+    old = yaml11_reading(text)
+    if isinstance(resolve_plain(text), str) and type(old) in (int, float):
+        return f"{quoted} if you mean the text, or write {brief(repr(old))} if you mean the number"
+    return f"{quoted} so that every YAML reader sees the same value"
+
+
 def plain_reading(text: str) -> tuple[Any, str | None]:
     """The value of an untagged plain scalar, and a message when YAML 1.1 reads it otherwise.
 
@@ -644,7 +654,7 @@ class _Builder:
                 rule_ids.YAML11_AMBIGUOUS,
                 path,
                 message,
-                hint or f'quote it ("{brief(event.value)}") so that every YAML reader sees the same value',
+                hint or _yaml11_hint(event.value),
                 at_key=at_key,
                 position=self.span(event.start_mark, event.end_mark),
                 repair=Repair(REPAIR_QUOTE, None, True, "quote it") if quote else None,
