@@ -24,6 +24,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from serving import Served, serving
+from test_io import one_line, process, write  # check's own process helpers: the same guarantees, the same probes
 
 from kling_lint.cli import main
 
@@ -43,25 +44,6 @@ def cli(*args: str, input: bytes | None = None, env: dict[str, str] | None = Non
     return result
 
 
-def process(*args: str, shell_redirect: str = "", env: dict[str, str] | None = None, **options: object) -> subprocess.CompletedProcess[str]:
-    """``kling-lint *args`` as its own process; ``shell_redirect`` is applied by sh (``>&-``, ``<&-``)."""
-    command = ["sh", "-c", f'exec "$@" {shell_redirect}', "sh", sys.executable, "-m", "kling_lint", *args]
-    options.setdefault("stdin", subprocess.DEVNULL)
-    return subprocess.run(command, capture_output="stdout" not in options, text=True, timeout=120,
-                          env={**os.environ, **(env or {})}, **options)  # type: ignore[call-overload]
-
-
-def write(folder: Path, name: str, data: bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
-
-
-def one_line(stderr: str) -> str:
-    lines = stderr.splitlines()
-    assert len(lines) == 1 and "Traceback" not in stderr, stderr
-    return lines[0]
 
 
 def _alias_bomb() -> bytes:
