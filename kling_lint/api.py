@@ -13,7 +13,7 @@ from itertools import chain, islice
 from typing import Any, NamedTuple
 
 from .contract import Contract, default_contract
-from .engine import ImageCheck, lint_bytes, lint_value, unreadable
+from .engine import ImageCheck, import_readers, lint_bytes, lint_value, unreadable
 from .files import DEFAULT_MAX_BYTES, STDIN, STDIN_NAME, Exclude, Source, Unreadable, discover, read
 from .findings import Finding
 
@@ -110,7 +110,8 @@ def lint_paths(arguments: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, job
         items = list(items)
         processes = parallel.processes(jobs, len(items))
         if processes > 1 and not any(isinstance(item, Source) and item.path == STDIN for item in items):
-            contract.compile()  # before the fork: every worker inherits the built check
+            contract.compile()  # before the fork: every worker inherits the built check,
+            import_readers()  # and the readers, imported once rather than once a process
 
             def work(item: Source | Unreadable) -> FileResult:
                 return _result(item, max_bytes, contract)

@@ -17,7 +17,7 @@ from .findings import Finding, Path, Problem, Severity, format_path
 from .load import Document, LoadedFile, Positions, format_of, load
 from .load.document import Region
 from .load.text import LineIndex
-from .redact import redact
+from .redact import environment_key, redact
 
 SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 # A file reports at most this many findings, then one saying how many more there were: a
@@ -55,6 +55,14 @@ def _suppressed(findings: list[Finding], text: str, name: str, contract: Contrac
     kept.extend(_place(problem, {}, lines, name, contract) for problem in problems)
     kept.sort(key=lambda f: (f.line or 0, f.column or 0, f.rule))
     return kept
+
+
+def import_readers() -> None:
+    """Import what a batch of files nearly always needs and a single file imports only when it
+    does (a JSON file never imports the YAML reader): called before forking workers, so that
+    each inherits them instead of importing them again."""
+    from .contract import schema_errors  # noqa: F401 - imported for the workers to inherit
+    from .load import json_format, yaml_simple  # noqa: F401
 
 
 def lint_loaded(loaded: LoadedFile, name: str, explain_always: bool = False, contract: Contract | None = None,
@@ -173,20 +181,20 @@ def unreadable(name: str, reason: str, contract: Contract | None = None) -> Find
 
 
 @overload
-def _shown(text: str) -> str: ...
+def _shown(text: str, key: str | None = None) -> str: ...
 @overload
-def _shown(text: None) -> None: ...
+def _shown(text: None, key: str | None = None) -> None: ...
 @overload
-def _shown(text: str | None) -> str | None: ...
-def _shown(text: str | None) -> str | None:
+def _shown(text: str | None, key: str | None = None) -> str | None: ...
+def _shown(text: str | None, key: str | None = None) -> str | None:
     """A text for a finding: secrets masked, and printable in UTF-8 whatever the file held.
 
     A JSON string may hold a lone surrogate ("\\ud800"); it is shown as that escape, since no
-    output stream could write the character itself.
+    output stream could write the character itself. ``key``: as for ``redact``.
     """
     if text is None:
         return None
-    return redact(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    return redact(text, key=key).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class _Lines:
@@ -236,18 +244,19 @@ def _place(problem: Problem, where: Positions | Region, lines: _Lines, name: str
     region = where if isinstance(where, tuple) else _region(problem, where)
     line, column, end_line, end_column = region
     snippet, offset = _snippet(lines.line_text(line), column)
+    key = environment_key()  # once for the finding's four texts, not once a text
     return Finding(
         rule=problem.rule,
         severity=contract.severity(problem.rule),
-        message=_shown(problem.message),
-        hint=_shown(problem.hint),
-        json_path=_shown(format_path(problem.path)),
+        message=_shown(problem.message, key),
+        hint=_shown(problem.hint, key),
+        json_path=_shown(format_path(problem.path), key),
         file=name,
         line=line,
         column=column,
         end_line=end_line,
         end_column=end_column,
-        snippet=_shown(snippet),
+        snippet=_shown(snippet, key),
         snippet_offset=offset,
     )
 

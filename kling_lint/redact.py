@@ -42,13 +42,14 @@ _LINE_BREAKS = frozenset("\r\n")
 Span = tuple[int, int, int]  # (start, end, characters of the source to leave shown)
 
 
-def redact(text: str, keep_length: bool = False) -> str:
+def redact(text: str, keep_length: bool = False, key: str | None = None) -> str:
     """``text`` with every secret masked.
 
     ``keep_length`` masks character for character, line breaks kept, so that lines and columns
-    in a source text still match (snippets); otherwise a token becomes ``sk-****``.
+    in a source text still match (snippets); otherwise a token becomes ``sk-****``. ``key``:
+    ``environment_key()``, read once by a caller that masks many texts (it is read here otherwise).
     """
-    spans = secret_spans(text)
+    spans = secret_spans(text, key)
     if not spans:
         return text
     out: list[str] = []
@@ -75,10 +76,11 @@ def tokens_in(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in SECRET.finditer(text)]
 
 
-def secret_spans(text: str) -> list[Span]:
+def secret_spans(text: str, key: str | None = None) -> list[Span]:
     """Where ``text`` shows a secret, in order, overlaps merged: nearly always [] after one search."""
     spans = [(start, end, _shown_of(text, start)) for start, end in tokens_in(text)]
-    key = _environment_key()
+    if key is None:
+        key = environment_key()
     if key:
         spans += [(start, end, 0) for start, end in _key_spans(text, key)]
     if "\\" in text:
@@ -91,7 +93,8 @@ def _shown_of(text: str, start: int) -> int:
     return 3 if text.startswith(("sk-", "Bearer"), start) else 0
 
 
-def _environment_key() -> str:
+def environment_key() -> str:
+    """$KLING_API_KEY when it is long enough to be masked (ENV_FLOOR), else ""."""
     key = os.environ.get(TOKEN_VARIABLE, "")
     return key if len(key) >= ENV_FLOOR else ""
 

@@ -345,3 +345,23 @@ def test_property_the_environment_key_anywhere_in_any_escape_is_never_printed(ke
         findings = kling_lint.lint_text(text, filename=name)
         assert findings
         assert_never_printed(findings, name, "---" + key, size=8)
+
+
+# Strings that hold a token, or only part of one, among characters repr escapes or quotes.
+_pieces = st.one_of(tokens, st.sampled_from(["sk", "sk-", "Bear", "Bearer", "Bearer\n", "'", '"', "\\", "\n", "\x00", "é", "\ud800"]),
+                    st.text(max_size=8))
+_strings = st.lists(_pieces, max_size=4).map("".join)
+_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), _strings),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_strings, inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+@given(value=_values)
+def test_property_the_quick_look_never_hides_a_token_the_walk_finds(value) -> None:
+    from kling_lint.contract import secrets
+
+    found = list(secrets.in_request(value))
+    walked = secrets._walk(value)  # the walk alone, without the look first
+    assert [(p.path, p.at_key) for p in found] == walked, value

@@ -239,10 +239,16 @@ class Contract:
         found = {path: Field(path, schema, self.schema).get("default") for path, schema in self.fields()}
         return {path: value for path, value in found.items() if value is not None}
 
-    def objects(self) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    def objects(self) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
         """(path, known keys) of every object the schema describes; "*" in a path for list items."""
+        return self._objects
+
+    @cached_property
+    def _objects(self) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+        # Built once: a misspelt key asks for it on every finding, and a walk of the schema
+        # costs about a millisecond, more than checking the whole request.
         found = [(path, Field(path, schema, self.schema).keys) for path, schema in self.fields()]
-        return [(path, keys) for path, keys in found if keys]
+        return tuple((path, keys) for path, keys in found if keys)
 
     def words(self, text: str) -> str:
         """``text`` with each ``{path:keyword}`` replaced by the schema's value: ``{prompt:maxLength}``

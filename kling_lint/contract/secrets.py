@@ -62,6 +62,22 @@ def _holding_token(value: Any) -> list[tuple[Path, bool]]:
     Paths are built only for a match and for containers: most requests have none, and building
     a path for every value was half the cost of all code rules together. The walk holds one
     iterator per level, never a copy of a list's items: a million-item list costs no more."""
+    return _walk(value) if _may_hold_token(value) else []
+
+
+def _may_hold_token(value: Any) -> bool:
+    """False when no string or key of ``value`` can hold a token, found at C speed.
+
+    ``repr`` writes every string and key with the characters of a token (letters, digits,
+    "-", "_") as they are, so a token's literal start ("sk-", "Bearer") shows in it whenever a
+    string holds one. One C call instead of a walk in Python: a third of the walk's cost, and
+    the walk runs only for the rare request that shows one. The text is as long as the
+    request's own strings: a file is at most --max-bytes, so this stays a copy of one file."""
+    text = repr(value)
+    return "sk-" in text or "Bearer" in text
+
+
+def _walk(value: Any) -> list[tuple[Path, bool]]:
     search = SECRET.search
     found: list[tuple[Path, bool]] = []
     if type(value) is str:
