@@ -1,9 +1,11 @@
 """JSON text to a request, fast with ``json.loads``, and positioned by a small scanner.
 
-``json.loads`` (C) reads every file. Only a file with a finding, a duplicate key or a syntax
-error is read again by ``scan``, which records where each value and key sits. ``scan`` is the
-single authority on syntax errors and duplicate keys; a test checks that it yields exactly
-what ``json.loads`` yields for every text both accept.
+``json.loads`` (C) reads every file. Only a file with a duplicate key or a syntax error is read
+again by ``scan``, which records where each value and key sits. ``scan`` is the single
+authority on syntax errors and duplicate keys; a test checks that it yields exactly what
+``json.loads`` yields for every text both accept. A file ``json.loads`` accepted that has a
+finding is walked by ``regions_of_valid``, which records the same places without checking
+anything; a test checks that it records exactly what ``scan`` records.
 """
 
 from __future__ import annotations
@@ -239,6 +241,91 @@ def _read_scalar(text: str, pos: int, base: int) -> tuple[Any, int]:
                         "which JSON cannot hold", base + pos) from None
     except ValueError:  # more digits than Python converts
         raise JsonError("the number has too many digits", base + pos) from None
+
+
+# One step through a JSON text known to be valid. The white space and commas before it are
+# skipped inside the match (searching for the next token is far slower), and a member with a
+# plain value, the usual line of a request, is one match: group 1 is a key with its colon,
+# group 2 the string, number, true, false or null after it (absent when a container follows);
+# 3 opens a container, 4 closes one, 5 is an item of a list or the whole text. The string
+# pattern is the "unrolled loop" form, possessive: the regex engine never backtracks in it.
+_STRING = r'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
+_SCALAR = r'[^ \t\n\r\[\]{},:"]++'
+_TOKEN = re.compile(
+    rf'[ \t\n\r,]*+(?:({_STRING})[ \t\n\r]*+:[ \t\n\r]*+({_STRING}|{_SCALAR})?'
+    rf'|([\[{{])|([\]}}])|({_STRING}|{_SCALAR}))'
+)
+_KEY, _MEMBER, _OPEN, _CLOSE, _VALUE = 1, 2, 3, 4, 5
+_TOP = -1  # the index of the frame around the whole text, which holds one value
+
+
+class _Frame:
+    """A container being walked: where it starts, its key's region, its next index."""
+
+    __slots__ = ("path", "start", "key_region", "index")
+
+    def __init__(self, path: Path, start: int, key_region: tuple[int, int] | None, index: int | None) -> None:
+        self.path = path
+        self.start = start
+        self.key_region = key_region
+        self.index = index  # of the next item of a list; None in an object
+
+
+def regions_of_valid(text: str, base: int = 0) -> dict[Path, tuple[Any, tuple[int, int]]]:
+    """The regions ``scan`` records, for a text ``fast_load`` has already accepted.
+
+    A file with a finding needs positions, and ``scan`` checks every character and builds every
+    value in Python: ten times what ``json.loads`` takes. Once ``fast_load`` has accepted the
+    text (valid JSON, no repeated key, no NaN, no huge number, not too deep) there is nothing
+    left to check and no value to build, so this only steps through the tokens with a stack of
+    open containers. On any other text its answer means nothing: ``scan`` is for those.
+    """
+    regions: dict[Path, tuple[Any, tuple[int, int]]] = {}
+    stack: list[_Frame] = []
+    frame = _Frame((), 0, None, _TOP)
+    key: str = ""
+    key_region: tuple[int, int] | None = None
+    for match in _TOKEN.finditer(text):
+        kind = match.lastindex
+        if kind == _KEY or kind == _MEMBER:  # a key: with its plain value, or before a container
+            token = match.group(_KEY)
+            key = json.loads(token) if "\\" in token else token[1:-1]
+            if kind == _MEMBER:
+                regions[frame.path + (key,)] = (match.span(_KEY), match.span(_MEMBER))
+            else:
+                key_region = match.span(_KEY)
+        elif kind == _CLOSE:
+            regions[frame.path] = (frame.key_region, (frame.start, match.end()))
+            frame = stack.pop()
+        else:  # a value starts: a container, or an item of a list or the whole text
+            path, its_key = _next_path(frame, key, key_region)
+            start, end = match.span(_OPEN if kind == _OPEN else _VALUE)
+            if kind == _OPEN:
+                stack.append(frame)
+                frame = _Frame(path, start, its_key, 0 if text[start] == "[" else None)
+            else:
+                regions[path] = (its_key, (start, end))
+    return _shifted(regions, base) if base else regions
+
+
+def _next_path(frame: _Frame, key: str, key_region: tuple[int, int] | None) -> tuple[Path, tuple[int, int] | None]:
+    """The path and key region of a value starting in ``frame``: under the key just read in an
+    object, at the next index in a list (which counts it)."""
+    index = frame.index
+    if index is None:
+        return frame.path + (key,), key_region
+    if index == _TOP:
+        return (), None
+    frame.index = index + 1
+    return frame.path + (index,), None
+
+
+def _shifted(regions: dict[Path, tuple[Any, tuple[int, int]]], base: int) -> dict[Path, tuple[Any, tuple[int, int]]]:
+    """Regions of a line as offsets in its file, the line starting at ``base``."""
+    return {
+        path: (key and (key[0] + base, key[1] + base), (value[0] + base, value[1] + base))
+        for path, (key, value) in regions.items()
+    }
 
 
 def duplicate_problems(duplicates: list[tuple[Path, tuple[int, int]]], index: Any) -> list[Problem]:
