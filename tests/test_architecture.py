@@ -38,7 +38,7 @@ ALLOWED = {
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
     # __init__: the version, for SARIF; fix: only with --fix/--diff
-    "run": {"__init__", "api", "config", "config_apply", "contract", "fetch", "findings", "fix", "report"},
+    "run": {"__init__", "api", "config", "config_apply", "contract", "fetch", "findings", "fix", "redact", "report"},  # redact: say()'s messages
     "fix": {"api", "contract", "engine", "files", "findings", "load", "rule_ids"},  # applies the engine's fixes and writes files
     # config: the check command's settings; it reads run's option choices, as their defaults
     "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
