@@ -25,7 +25,7 @@ def format_of(name: str, data: bytes = b"") -> str:
     Content that starts as JSON is JSON, unless its first line is a whole JSON value with more
     text after it: one JSON text cannot go on after its value, so that is JSON Lines. A ``{``
     whose first key is not in double quotes cannot be JSON: it is a YAML flow mapping
-    (``{model: kling-v3-std-audio, prompt: a fox}``) when it reads as YAML, else JSON, whose
+    (``{prompt: a fox, duration: 5}``) when it reads as YAML, else JSON, whose
     syntax error names the mistake. Valid JSON never takes that path (no YAML reader imported).
     """
     dot = name.rfind(".")
