@@ -51,7 +51,7 @@ _RULE_IDS = "RULE[,RULE]"
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary line.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has, most first, instead of the findings (text or json).")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, allow_dash=False), default=None, help="Write the report to this file (whole or not at all) instead of standard output.")
-@click.option("--stdin-filename", metavar="NAME", default=None, help='The name of what "-" reads, as output shows it; its suffix sets the format (.jsonl: one request a line).')
+@click.option("--stdin-filename", metavar="NAME", default=None, help='The name of what "-" reads, as output shows it; its suffix sets the format (.jsonl: one request a line); without one, the content does: JSON when it starts with { or [, except a { whose first key is not in double quotes, which is YAML when it reads as YAML.')
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a file could not be read).")
 @click.option("--select", multiple=True, metavar=_RULE_IDS, help="Check these rules only (replaces the configuration's select).")
 @click.option("--extend-select", multiple=True, metavar=_RULE_IDS, help="Check these rules too.")

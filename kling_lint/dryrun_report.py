@@ -295,6 +295,8 @@ class JsonRenderer:
         self.send = masked(tally._asdict())
 
     def finish(self, totals: Totals) -> None:
+        for record in self.requests:  # masked only now: answered() finds a record by its file's own name
+            record["file"] = masked(record["file"])
         summary: dict[str, Any] = {
             "requests": totals.requests,
             "with_errors": totals.refused,

@@ -169,7 +169,7 @@ def lint_value(request: Any, name: str = "<request>", contract: Contract | None 
     problems = refused + [p for p in contract.check(value) if not (p.rule == rule_ids.TYPE_MISMATCH and p.path in said)]
     return [
         Finding(p.rule, contract.severity(p.rule),
-                _shown(p.message), _shown(p.hint), _shown(format_path(p.path)), name, None, None)
+                _shown(p.message), _shown(p.hint), _shown(format_path(p.path)), _shown(name), None, None)
         for p in problems
     ]
 
@@ -177,7 +177,7 @@ def lint_value(request: Any, name: str = "<request>", contract: Contract | None 
 def unreadable(name: str, reason: str, contract: Contract | None = None) -> Finding:
     """The finding for a file that could not be read at all."""
     severity = (contract or default_contract()).severity(rule_ids.UNREADABLE)
-    return Finding(rule_ids.UNREADABLE, severity, _shown(reason), None, "$", name, 1, 1, 1, 2)
+    return Finding(rule_ids.UNREADABLE, severity, _shown(reason), None, "$", _shown(name), 1, 1, 1, 2)
 
 
 @overload
@@ -251,7 +251,7 @@ def _place(problem: Problem, where: Positions | Region, lines: _Lines, name: str
         message=_shown(problem.message, key),
         hint=_shown(problem.hint, key),
         json_path=_shown(format_path(problem.path), key),
-        file=name,
+        file=_shown(name, key),  # a file may be named after a key pasted into it: every format shows this
         line=line,
         column=column,
         end_line=end_line,

@@ -13,7 +13,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 ENDPOINT = "/v1/video/generations"
 TERMINAL = ("completed", "failed")
@@ -39,13 +39,32 @@ def service_root(url: str) -> str:
     return root
 
 
+def shown_url(url: str) -> str:
+    """``url`` as a message may show it: without user-info (``user:password@``), tokens masked.
+
+    A gateway URL is often pasted with its credentials; they must never reach output or logs."""
+    from .redact import redact
+
+    parts = urlsplit(url)
+    return redact(urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])))
+
+
+def port_problem(url: str) -> str | None:
+    """Why the port of ``url`` cannot be used (None when it can: given as a number, or left out)."""
+    try:
+        _ = urlsplit(url).port  # reading it is the check: urllib raises on a port that is not a number
+    except ValueError:
+        return "the port is not a number from 0 to 65535"
+    return None
+
+
 def request(method: str, url: str, body: bytes | None = None, token: str | None = None, timeout: float = 30.0) -> Reply:
     """One HTTP request; any status comes back as a Reply, only a failure to talk raises."""
     import http.client
 
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise GatewayError(f"not an http(s) URL: {url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname or port_problem(url):
+        raise GatewayError(f"not an http(s) URL with a host and a port: {shown_url(url)}")
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = connection_class(parts.hostname, parts.port, timeout=timeout)
     headers = {"Accept": "application/json"}
@@ -59,7 +78,8 @@ def request(method: str, url: str, body: bytes | None = None, token: str | None 
         response = connection.getresponse()
         data = response.read()
     except (OSError, http.client.HTTPException) as error:
-        raise GatewayError(f"{method} {parts.scheme}://{parts.netloc}{parts.path}: {error or type(error).__name__}") from None
+        shown = shown_url(f"{parts.scheme}://{parts.netloc}{parts.path}")
+        raise GatewayError(f"{method} {shown}: {error or type(error).__name__}") from None
     finally:
         connection.close()
     return Reply(response.status, _json_or_none(data), data, {k.lower(): v for k, v in response.getheaders()})
@@ -98,7 +118,10 @@ def wait_for_job(base_url: str, job_id: str, token: str | None = None, interval:
     while True:
         reply = get_job(base_url, job_id, token, timeout)
         if reply.status != 200 or not isinstance(reply.document, dict):
-            raise GatewayError(f"job {job_id}: status {reply.status}: {reply.body[:200].decode('utf-8', 'replace')}")
+            from .redact import redact
+
+            # masked whole before it is cut, so that the cut never leaves part of a token
+            raise GatewayError(f"job {job_id}: status {reply.status}: {redact(reply.body.decode('utf-8', 'replace'))[:200]}")
         job = reply.document
         if job.get("status") != last_status:
             last_status = job.get("status")
@@ -120,5 +143,5 @@ def download(url: str, token: str | None = None, timeout: float = 60.0) -> bytes
     """The bytes at a job's video_url."""
     reply = request("GET", url, None, token, timeout)
     if reply.status != 200:
-        raise GatewayError(f"GET {url}: status {reply.status}")
+        raise GatewayError(f"GET {shown_url(url)}: status {reply.status}")
     return reply.body

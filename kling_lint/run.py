@@ -296,8 +296,10 @@ def say(message: str) -> None:
     """One line on standard error, if there is one to write to."""
     if sys.stderr is None:  # closed at start-up; print(file=None) would write to standard output
         return
+    from .redact import redact  # a path in a message may be named after a pasted key
+
     try:
-        print(f"kling-lint: {message}", file=sys.stderr)
+        print(f"kling-lint: {redact(message)}", file=sys.stderr)
     except (AttributeError, OSError, ValueError):  # stderr closed too: the exit status says it
         pass
 

@@ -77,13 +77,17 @@ def url_problem(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "give an http:// or https:// URL with a host, such as http://127.0.0.1:8080"
-    return None
+    from .gateway import port_problem
+
+    return port_problem(url)
 
 
 def nothing_sent(url: str, outbound: int, with_errors: int) -> Tally:
     what = f"{with_errors} {'request has' if with_errors == 1 else 'requests have'} errors" if with_errors else "a file gave no request"
     reason = f"nothing sent: {what} (--send sends a run only when it has no error)"
-    return Tally(url, outbound + with_errors, 0, 0, 0, 0, 0, True, reason)
+    from .gateway import shown_url
+
+    return Tally(shown_url(url), outbound + with_errors, 0, 0, 0, 0, 0, True, reason)
 
 
 def body_of(request: Any) -> bytes:
@@ -97,10 +101,10 @@ def send_all(outbound: list[Outbound], options: SendOptions, report: Any) -> tup
     ``report`` is told ``sending(url, count)``, ``answered(sent)`` for each answer,
     ``waiting(count)`` and ``state(sent, job)`` for each change of a job's status.
     """
-    from .gateway import GatewayError, post_request
+    from .gateway import GatewayError, post_request, shown_url
 
     token = os.environ.get(TOKEN_VARIABLE) or None
-    report.sending(options.url, len(outbound))
+    report.sending(shown_url(options.url), len(outbound))
     trips: list[Sent] = []
     problem = None
     for item in outbound:
@@ -117,7 +121,7 @@ def send_all(outbound: list[Outbound], options: SendOptions, report: Any) -> tup
             break
     if options.wait and problem is None:
         problem = _wait(trips, options, token, report)
-    tally = _tally(options.url, len(outbound), trips, problem)
+    tally = _tally(shown_url(options.url), len(outbound), trips, problem)
     if problem:
         return EXIT_UNREACHABLE, tally
     return (EXIT_REFUSED if tally.refused or tally.failed else EXIT_OK), tally

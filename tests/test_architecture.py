@@ -38,7 +38,7 @@ ALLOWED = {
     "api": {"contract", "engine", "files", "findings", "parallel"},  # contract: to compile it before forking
     "report": {"findings"},
     # __init__: the version, for SARIF; fix: only with --fix/--diff
-    "run": {"__init__", "api", "config", "config_apply", "contract", "fetch", "findings", "fix", "report"},
+    "run": {"__init__", "api", "config", "config_apply", "contract", "fetch", "findings", "fix", "redact", "report"},  # redact: say()'s messages
     "fix": {"api", "contract", "engine", "files", "findings", "load", "rule_ids"},  # applies the engine's fixes and writes files
     # config: the check command's settings; it reads run's option choices, as their defaults
     "config": {"config_apply", "config_file", "contract", "findings", "rule_ids", "run"},
@@ -54,7 +54,7 @@ ALLOWED = {
     "preview": {"curl", "dryrun", "dryrun_report", "engine", "files", "findings", "images", "load", "report", "run", "send"},
     "serve": {"__init__", "contract", "engine", "findings", "redact", "report"},  # report: check --format json's records
     "guard": {"engine", "findings"},
-    "gateway": set(),
+    "gateway": {"redact"},  # the URL and answers its messages show are masked
     "rule_docs": {"contract", "examples", "redact", "rule_ids"},  # `rules ID`: the docstrings, and examples/ (data, installed as kling_lint.examples)
     "openapi": {"contract", "rule_ids"},  # `schema --openapi`: the schema, and the rule ids of the error answers
     "send": {"curl", "gateway", "redact"},  # dry-run --send: the gateway client, the body as curl sends it

@@ -157,6 +157,28 @@ def test_a_json_request_over_several_lines_on_standard_input_is_one_request() ->
     assert format_of("<stdin>", (VALID + "\n\n").encode()) == "json"
 
 
+def test_a_yaml_flow_mapping_on_standard_input_is_read_as_yaml() -> None:
+    flow = b"{model: kling-v3-std-audio, prompt: a fox, duration: 2}\n"
+    assert format_of("<stdin>", flow) == "yaml"
+    status, found = check("-", input=flow)
+    assert (status, [(rule, line, column) for rule, line, column, _ in found]) == (1, [("duration-range", 1, 54)])
+    over_lines = b"{ model: kling-v3-std-silent,\n  prompt: a fox }\n---\n{model: kling-v3-std-silent, prompt: b}\n"
+    assert format_of("<stdin>", over_lines) == "yaml" and check("-", input=over_lines) == (0, [])
+    assert format_of("<stdin>", b"{'model': 'kling-v3-std-silent', 'prompt': 'a'}") == "yaml"  # quoted, but not as JSON quotes
+    assert format_of("<stdin>", b"{}") == format_of("<stdin>", b'{ "model": 1}') == "json"  # JSON's own openings
+
+
+@pytest.mark.parametrize("text", [
+    b'{"model": "kling-v3-std-silent", "prompt": "a",}',  # a trailing comma: YAML reads it, a gateway would not
+    b"{model: kling-v3-std-silent, prompt: [a}",  # neither JSON nor YAML
+    b"{",
+])
+def test_what_starts_as_json_and_is_not_a_flow_mapping_keeps_jsons_syntax_error(text: bytes) -> None:
+    assert format_of("<stdin>", text) == "json"
+    status, found = check("-", input=text)
+    assert status == 1 and [rule for rule, _, _, _ in found] == ["syntax"]
+
+
 # ---------------------------------------------------------------- 13.12 messages that name the mistake
 
 @pytest.mark.parametrize(

@@ -365,3 +365,65 @@ def test_property_the_quick_look_never_hides_a_token_the_walk_finds(value) -> No
     found = list(secrets.in_request(value))
     walked = secrets._walk(value)  # the walk alone, without the look first
     assert [(p.path, p.at_key) for p in found] == walked, value
+
+
+# ---------------------------------------------------------------- a token in a file's name
+
+
+NAMED = "sk-proj-abcdefghijklmnop1234"  # a key pasted as a file name
+FOLDER = "sk-live-qrstuvwxyzabcdef5678"
+
+
+def test_a_token_in_a_file_or_folder_name_is_masked_in_every_format(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from kling_lint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    bad = '{"model": "kling-v3-std-silent", "prompt": "A red kite over the dunes.", "duration": 99}'
+    (tmp_path / f"{NAMED}.json").write_text(bad)
+    (tmp_path / FOLDER).mkdir()
+    (tmp_path / FOLDER / "kite.json").write_text(bad)
+    (tmp_path / f"broken.{NAMED}.json").write_text("{")
+    names = [f"{NAMED}.json", FOLDER, f"broken.{NAMED}.json", f"missing.{NAMED}.json"]
+    for fmt in FORMATS:
+        result = CliRunner().invoke(main, ["check", "--format", fmt, *names])
+        assert result.exit_code == 2, (fmt, result.output)  # the missing file: unreadable
+        for secret in (NAMED, FOLDER):
+            for piece in windows(secret):
+                assert piece not in result.output, (fmt, piece, result.output[:2000])
+        if fmt != "statistics":
+            for shown in ("sk-****.json", "sk-****/kite.json", "broken.sk-****.json", "missing.sk-****.json"):
+                if fmt == "sarif":  # a URI reference: the mask's "*" percent-encoded
+                    shown = shown.replace("*", "%2A")
+                assert shown in result.output, (fmt, shown, result.output[:2000])
+    stdin = CliRunner().invoke(main, ["check", "--stdin-filename", f"{NAMED}.json", "-"], input=bad)
+    assert stdin.exit_code == 1 and "sk-****.json:1:" in stdin.output and NAMED[3:] not in stdin.output
+
+
+def test_the_python_api_masks_a_token_in_a_name() -> None:
+    from kling_lint.engine import lint_value
+
+    for findings in (lint_value({"model": "kling-v3-std-silent"}, name=NAMED),
+                     kling_lint.lint_text('{"model": "kling-v3-std-silent"}', filename=f"{NAMED}.json"),
+                     kling_lint.lint_file(f"/nonexistent/{NAMED}.json")):
+        assert findings and {f.file for f in findings} <= {"sk-****", "sk-****.json", "/nonexistent/sk-****.json"}, findings
+
+
+def test_a_token_in_a_name_is_masked_in_error_messages_and_dry_run_json(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from kling_lint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / f"{NAMED}.json").write_text(json.dumps(VALID))
+    runs = [
+        ["check", "--output-file", f"missing/{NAMED}/report.txt", f"{NAMED}.json"],  # cannot write the report
+        ["check", "--config", f"missing.{NAMED}.toml", f"{NAMED}.json"],  # cannot read the configuration
+        ["dry-run", "--format", "json", f"{NAMED}.json", f"missing.{NAMED}.json"],
+    ]
+    for args in runs:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code != 0 and "sk-****" in result.output, (args, result.output)
+        for piece in windows(NAMED):
+            assert piece not in result.output, (args, piece, result.output[:2000])

@@ -191,6 +191,28 @@ def test_a_server_that_is_down_is_a_clear_message_and_exit_2() -> None:
     assert "request 2)" not in text.split("sending", 1)[1]  # it stopped at the first
 
 
+def test_user_info_and_tokens_in_the_url_are_never_printed() -> None:
+    # A gateway URL pasted with its credentials (user:password@, a key in the query) must not
+    # show them in any message: "sending to", the network error, the tally, the JSON summary.
+    port = _closed_port()
+    url = f"http://kling:hunter2-pass@127.0.0.1:{port}/v1?key=sk-proj-abcdefghijklmnop1234"
+    for fmt in ([], ["--format", "json"]):
+        result = kling_lint("dry-run", *fmt, "--no-curl", "--send", url, "--wait", "examples/batch.jsonl")
+        shown = result.stdout + result.stderr
+        assert result.returncode == 2 and "Traceback" not in shown
+        assert "hunter2" not in shown and "kling:" not in shown and "abcdefghijklmnop1234" not in shown
+        assert f"http://127.0.0.1:{port}/v1" in shown and "Connection refused" in shown
+    held = kling_lint("dry-run", "--format", "json", "--send", url, INVALID)  # nothing sent: the tally still names the URL
+    assert held.returncode == 1 and "hunter2" not in held.stdout + held.stderr
+    assert json.loads(held.stdout)["summary"]["send"]["url"] == f"http://127.0.0.1:{port}/v1?key=sk-****"
+
+
+def test_a_url_with_a_port_that_is_not_a_number_is_a_usage_error_without_the_password() -> None:
+    result = kling_lint("dry-run", "--send", "http://kling:hunter2-pass@127.0.0.1:abc/", "examples/text-to-video.json")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "port" in result.stderr and "hunter2" not in result.stdout + result.stderr
+
+
 def test_a_gateway_that_never_answers_times_out_with_exit_2() -> None:
     with socket.socket() as listener:  # accepts connections (the kernel's backlog) and never answers
         listener.bind(("127.0.0.1", 0))

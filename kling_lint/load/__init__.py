@@ -23,7 +23,10 @@ def format_of(name: str, data: bytes = b"") -> str:
     """The format of a file from its suffix; for another name (or stdin), from its content.
 
     Content that starts as JSON is JSON, unless its first line is a whole JSON value with more
-    text after it: one JSON text cannot go on after its value, so that is JSON Lines.
+    text after it: one JSON text cannot go on after its value, so that is JSON Lines. A ``{``
+    whose first key is not in double quotes cannot be JSON: it is a YAML flow mapping
+    (``{prompt: a fox, duration: 5}``) when it reads as YAML, else JSON, whose
+    syntax error names the mistake. Valid JSON never takes that path (no YAML reader imported).
     """
     dot = name.rfind(".")
     fmt = SUFFIXES.get(name[dot:].lower()) if dot >= 0 else None
@@ -35,7 +38,16 @@ def format_of(name: str, data: bytes = b"") -> str:
     if data[:1] not in (b"{", b"["):
         return "yaml"
     first, _, rest = data.partition(b"\n")
-    return "jsonl" if rest.strip() and _is_json_value(first) else "json"
+    if rest.strip() and _is_json_value(first):
+        return "jsonl"
+    return "yaml" if _is_flow_mapping(data) else "json"
+
+
+def _is_flow_mapping(data: bytes) -> bool:
+    """``{`` then an unquoted key, and the whole reads as YAML (read twice: such input is rare)."""
+    if data[:1] != b"{" or data[1:].lstrip()[:1] in (b'"', b"}", b""):
+        return False
+    return load(data, "yaml").failure is None
 
 
 def _is_json_value(line: bytes) -> bool:

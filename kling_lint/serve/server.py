@@ -82,6 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.rfile.close()  # the plain reader, replaced by one that keeps the request's deadline
         self.reader = _DeadlineReader(self.connection)
         self.rfile = io.BufferedReader(self.reader)
+        self.answered = False  # an answer was sent on this connection
 
     def handle_one_request(self) -> None:
         settings = self.server.service.settings
@@ -92,12 +93,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.continue_expected = False
         try:
             self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+            if self.answered and self.raw_requestline in (b"\r\n", b"\n"):
+                # RFC 9112 2.2: a line break a client sent after its last body is not a request
+                self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
             self.started = time.perf_counter()
             if len(self.raw_requestline) > MAX_REQUEST_LINE:
                 self.requestline = self.request_version = ""
                 self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
             elif not self.raw_requestline:
                 self.close_connection = True  # the client is done with this connection
+            elif not self.raw_requestline.strip():  # parse_request would close without a word
+                self.requestline = self.request_version = ""
+                self.send_error(HTTPStatus.BAD_REQUEST, "empty request line")
             elif not self.parse_request():  # it has called send_error
                 pass
             elif self.headers.defects:  # the email parser takes a line without a colon as the body
@@ -166,6 +173,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(answer.body)
+        self.answered = True
         self._log(answer)
 
     def _log(self, answer: Answer) -> None:

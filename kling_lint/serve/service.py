@@ -151,7 +151,8 @@ def _content_length(headers: Mapping[str, str]) -> int | Answer:
     if not values:
         return 0
     value = values[0]
-    if len({v.strip() for v in values}) > 1 or not LENGTH.fullmatch(value.strip()):
+    # HTTP trims only spaces and tabs (OWS); str.strip() would also take \x1f and the like
+    if len({v.strip(" \t") for v in values}) > 1 or not LENGTH.fullmatch(value.strip(" \t")):
         return refusal(400, "the Content-Length header is not a number of bytes", "invalid_content_length", close=True)
     return int(value)
 
