@@ -343,13 +343,26 @@ def _scalar(text: str) -> tuple[Any, int]:
 
 
 def _plain(text: str) -> Any:
+    value = _PLAIN_READ.get(text, _PLAIN_READ)
+    if value is not _PLAIN_READ:
+        return value
     try:
         value, yaml11_message = plain_reading(text)
     except ValueError:  # a number too long to show: the full reader says so
         raise _NotSimple from None
     if yaml11_message is not None or value == "<<":
         raise _NotSimple  # the full reader says what YAML 1.1 makes of it
+    if len(text) <= _PLAIN_READ_LENGTH and len(_PLAIN_READ) < _PLAIN_READ_SIZE:
+        _PLAIN_READ[text] = value
     return value
+
+
+# Short plain scalars read before, and their values (a string, a number, a bool or None: shared
+# safely). Keys, models, durations and shot types repeat from file to file: nine plain scalars
+# in ten are one of a few hundred, and a lookup is a twentieth of reading one again.
+_PLAIN_READ: dict[str, Any] = {}
+_PLAIN_READ_LENGTH = 40
+_PLAIN_READ_SIZE = 4096
 
 
 def _quoted(match: re.Match[str] | None, text: str) -> str:
