@@ -250,7 +250,7 @@ def _findings_both_ways(data: bytes) -> tuple[list, list]:
     """The findings for a YAML file with the line reader, and with the full reader alone."""
     with_it = lint_bytes(data, "request.yaml")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(yaml_simple, "read_simple_yaml", lambda text, positions=None: None)
+        monkeypatch.setattr(yaml_simple, "read_simple_yaml", lambda text, positions=None, problems=None: None)
         return with_it, lint_bytes(data, "request.yaml")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import rule_ids
 from ..findings import REPAIR_QUOTE, Path, Problem, Repair, brief
-from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Span, too_deep_message
+from .document import MAX_ALIASED_CHARACTERS, MAX_DEPTH, MAX_VALUES, Region, Span, too_deep_message
 from .text import LineIndex
 
 _CORE = "tag:yaml.org,2002:"
@@ -262,6 +262,15 @@ def _short_tag(tag: str) -> str:
 # letters, is a string under YAML 1.2 and 1.1 alike: most scalars take this shortcut.
 _SPECIAL_FIRST = frozenset("-+.~0123456789")
 _WORD_FIRST = frozenset("nNtTfFyYoO")
+
+
+def duplicate_key(path: Path, position: Region) -> Problem:
+    """The problem of a mapping's key at ``path`` written again at ``position``: a YAML reader
+    keeps the last value (and the key's first place in the mapping). Shared with the line reader,
+    which must report it word for word as this reader does."""
+    return Problem(rule_ids.DUPLICATE_KEY, path,
+                   f"the key {brief(str(path[-1]))!r} appears twice here; only the last value would be sent",
+                   "remove one of the two entries", at_key=True, position=position)
 
 
 def is_plain_string(text: str) -> bool:
@@ -713,9 +722,7 @@ class _Builder:
                              "quote the key, or remove the entry")
             return False
         if key in parent.value:
-            self.key_problem(rule_ids.DUPLICATE_KEY, parent.path + (key,), key_marks,
-                             f"the key {brief(key)!r} appears twice here; only the last value would be sent",
-                             "remove one of the two entries")
+            self.doc.problems.append(duplicate_key(parent.path + (key,), self.span(*key_marks)))
         parent.value[key] = value
         return True
 

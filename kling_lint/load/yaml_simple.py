@@ -7,10 +7,16 @@ ruamel.yaml's import (about 15 ms, a third of such a check) and takes half the t
 parser's event stream.
 
 Anything else (a flow collection, a multi-line plain or quoted scalar, an anchor, an alias, a
-tag, several documents, a tab, a key seen twice, a scalar that YAML 1.1 reads otherwise) makes
+tag, several documents, a tab, a scalar that YAML 1.1 reads otherwise) makes
 ``read_simple_yaml`` answer None, and the file goes to the full reader in ``yaml_format``. So
 this reader never has to be right about hard YAML, only to recognise easy YAML: a test holds
 it to the full reader's value, and to its positions, on every text it accepts.
+
+A key seen twice in a mapping is the one finding read here: a file with it is otherwise
+usually simple, and leaving it to the full reader cost that reader's import and two reads.
+It is read as the full reader reads it (the last value kept, in the key's first place) and
+reported with the full reader's own problem (``yaml_format.duplicate_key``); a test holds the
+two readers to the same problems too.
 
 Positions follow the YAML parser's marks: a scalar spans its text (quotes included, a block
 scalar up to the line after it); a block mapping or list spans from its first key or dash to
@@ -22,9 +28,9 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from ..findings import Path
+from ..findings import Path, Problem
 from .document import Span
-from .yaml_format import plain_reading
+from .yaml_format import duplicate_key, plain_reading
 
 # A character that YAML refuses or treats specially (tab, CR, NEL, LS, PS, BOM, controls,
 # surrogates, non-characters): its presence sends the text to the full reader. (Written as
@@ -74,26 +80,34 @@ class _Token(NamedTuple):
     value_end: tuple[int, int] = _NO_END  # (line, column)
 
 
-def read_simple_yaml(text: str, positions: dict[Path, Span] | None = None) -> list[Any] | None:
+def read_simple_yaml(text: str, positions: dict[Path, Span] | None = None,
+                     problems: list[Problem] | None = None) -> list[Any] | None:
     """The one request of ``text`` when it is simple block YAML, else None.
 
-    With a ``positions`` dict, it is filled in as the full reader fills its own.
+    With a ``positions`` dict, it is filled in as the full reader fills its own. With a
+    ``problems`` list, a key repeated in a mapping is read as the full reader reads it and its
+    problems are added to the list, as the full reader gives them for the document; without
+    one, such a text is not simple (None). Both belong to the one document read.
     """
     try:
-        reader = _Reader(text, positions)
-        return [reader.document()]
+        reader = _Reader(text, positions, [] if problems is not None else None)
+        value = reader.document()
     except _NotSimple:
         return None
+    if problems is not None and reader.problems:
+        problems.extend(reader.problems)
+    return [value]
 
 
 class _Reader:
-    def __init__(self, text: str, positions: dict[Path, Span] | None) -> None:
+    def __init__(self, text: str, positions: dict[Path, Span] | None, problems: list[Problem] | None) -> None:
         if "\r" in text:
             text = text.replace("\r\n", "\n")
         if _UNUSUAL.search(text):
             raise _NotSimple
         self.lines = text.split("\n")
         self.positions = positions
+        self.problems = problems
         self.tokens: list[_Token] = []
         self._read_lines()
 
@@ -191,20 +205,23 @@ class _Reader:
         """The block mapping whose keys start at ``column``, from token ``at``; and where it ends."""
         if depth > _MAX_NESTING:
             raise _NotSimple
-        tokens, positions = self.tokens, self.positions
+        tokens, positions, problems = self.tokens, self.positions, self.problems
         mapping: dict[str, Any] = {}
         while at < len(tokens) and tokens[at].column == column and tokens[at].kind == _KEY_TOKEN:
             token = tokens[at]
             key, value = token.key, token.value
-            if key in mapping:
-                raise _NotSimple  # the full reader reports the duplicate
+            repeated = key in mapping
+            if repeated and problems is None:
+                raise _NotSimple  # the caller cannot take the problem: the full reader reports it
             at += 1
             if value is _NESTED:
                 start = self.end_of(at)  # the nested block starts where the next token does
                 value, at = self.nested(at, column, depth, path + (key,), list_level_with_it=True)
-            mapping[key] = value
+            mapping[key] = value  # as the full reader: the last value, in the key's first place
+            key_region = (token.line, column + 1, token.line, token.key_end + 1)
+            if repeated and problems is not None:  # after the value's own problems, as the full reader
+                problems.append(duplicate_key(path + (key,), key_region))
             if positions is not None:
-                key_region = (token.line, column + 1, token.line, token.key_end + 1)
                 if token.value is _NESTED:
                     value_region = self.region(*start, self.end_of(at))
                 else:
