@@ -37,7 +37,7 @@ def main() -> None:
         if paths is not None:
             from .run import run_check
 
-            sys.exit(run_check(paths))
+            _quit(run_check(paths))
         from .cli import main as click_main
 
         click_main(prog_name="kling-lint")
@@ -57,6 +57,26 @@ def _leave(status: str | int | None) -> None:
     (exit -2) after the report said otherwise. An ignored signal stays ignored through shutdown."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(status)
+
+
+def _quit(status: int) -> None:
+    """Leave at once with ``status`` after a plain check, skipping Python's shutdown.
+
+    The shutdown frees every object one by one and tears down every module: 8% of a one-file
+    check (callgrind: 194 M instructions with it, 178 M without), paid on every commit. Here
+    nothing is left for it to do: the report is written and flushed by run_check, no file is
+    open for writing, no thread runs and no worker is left (parallel reaps them); the standard
+    streams are flushed below. A stream that cannot be flushed any more (the reader left) is
+    what run_check already made the status say."""
+    import os
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as _leave: the report said what happened
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+    os._exit(status)
 
 
 def _on_interrupt(signum: int, frame: object) -> None:
