@@ -44,6 +44,19 @@ _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _DOCUMENT_START = re.compile(r"---(?: +(?:#.*)?)?")
 _AFTER_QUOTE = re.compile(r"(?: +#.*| *)")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))")
+# The usual line, read in one match: indentation, maybe one "- " list item, a plain key, then
+# nothing (the value is on the following lines), a double-quoted value without escapes, or a
+# plain value with no comment and a first character that cannot start anything else (an
+# indicator, a quote, "-", a block header). (Runs of one class, not a choice per character: the
+# regex engine takes those many times faster.) Whatever it refuses goes through the general
+# path, which reads the rest or declines.
+_USUAL_LINE = re.compile(r"""
+    (\ *)(-\ +)?([A-Za-z0-9_$][A-Za-z0-9_$.\-]*):
+    (?:\ +(?:
+        ([^-\#,\[\]{}&*!|>'"%@`?:\ ](?:[^\#]*[^\#\ ])?)
+        |"([^"\\]*)"
+    ))?
+    \ *""", re.VERBOSE)
 _ESCAPED = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
 
 # A plain scalar may not start with these (quotes are read before this is asked).
@@ -78,6 +91,11 @@ class _Token(NamedTuple):
     value: Any = None  # _NESTED when it comes on the following lines
     value_column: int = 0
     value_end: tuple[int, int] = _NO_END  # (line, column)
+
+
+# A NamedTuple's own constructor is a Python function (for its defaults); the tuple's is a
+# third of its cost, and the usual line takes it with every field given.
+_new_tuple = tuple.__new__
 
 
 def read_simple_yaml(text: str, positions: dict[Path, Span] | None = None,
@@ -125,12 +143,19 @@ class _Reader:
     # ------------------------------------------------------------ lines to tokens
 
     def _read_lines(self) -> None:
-        lines = self.lines
+        lines, tokens = self.lines, self.tokens
         started = False
         at = 0
         while at < len(lines):
             line = lines[at]
             at += 1
+            usual = _USUAL_LINE.fullmatch(line)
+            if usual is not None:
+                if len(tokens) > _MAX_TOKENS:
+                    raise _NotSimple
+                _add_usual_tokens(tokens, usual, at)
+                started = True
+                continue
             content = line.lstrip(" ")
             if not content or content[0] == "#":
                 continue
@@ -278,6 +303,35 @@ class _Reader:
             # The one exception: a list level with its key ends and the key's mapping goes on.
             if not (self.tokens[at].column == column and self.tokens[at].kind == _KEY_TOKEN):
                 raise _NotSimple
+
+
+def _add_usual_tokens(tokens: list[_Token], match: re.Match[str], number: int) -> None:
+    """The tokens of a line ``_USUAL_LINE`` matches, as ``_line_tokens`` would read them."""
+    if match[2] is not None:
+        tokens.append(_new_tuple(_Token, (number, match.end(1), _ITEM_TOKEN, None, 0, None, 0, _NO_END)))
+    key_text = match[3]
+    key = _PLAIN_READ.get(key_text)
+    if type(key) is not str:  # not read before (the cache holds no key too long), or not a string
+        key = _plain(key_text)
+        if type(key) is not str or len(key_text) > _MAX_KEY:
+            raise _NotSimple
+    column, key_end = match.span(3)
+    plain = match[4]
+    if plain is not None:
+        if ": " in plain or plain[-1] == ":":
+            raise _NotSimple  # as _scalar: a plain scalar that YAML would read as a mapping
+        value = _PLAIN_READ.get(plain, _PLAIN_READ)
+        if value is _PLAIN_READ:
+            value = _plain(plain)
+        value_column, value_end = match.span(4)
+    elif match[5] is not None:  # the value is between the quotes; they are in its region
+        value = match[5]
+        value_column, value_end = match.start(5) - 1, match.end(5) + 1
+    else:
+        tokens.append(_new_tuple(_Token, (number, column, _KEY_TOKEN, key, key_end, _NESTED, 0, _NO_END)))
+        return
+    tokens.append(_new_tuple(_Token, (number, column, _KEY_TOKEN, key, key_end, value, value_column,
+                                      (number, value_end))))
 
 
 class _BlockHeader(str):
