@@ -232,26 +232,30 @@ class _Reader:
             raise _NotSimple
         tokens, positions, problems = self.tokens, self.positions, self.problems
         mapping: dict[str, Any] = {}
-        while at < len(tokens) and tokens[at].column == column and tokens[at].kind == _KEY_TOKEN:
-            token = tokens[at]
-            key, value = token.key, token.value
+        count = len(tokens)
+        while at < count:
+            line, key_column, kind, key, key_end, value, value_column, value_end = tokens[at]
+            if key_column != column or kind != _KEY_TOKEN:
+                break
             repeated = key in mapping
             if repeated and problems is None:
                 raise _NotSimple  # the caller cannot take the problem: the full reader reports it
             at += 1
-            if value is _NESTED:
-                start = self.end_of(at)  # the nested block starts where the next token does
-                value, at = self.nested(at, column, depth, path + (key,), list_level_with_it=True)
+            key_path = path + (key,)
+            if value is _NESTED:  # the nested block spans from the next token to the one after it
+                start_line, start_column = self.end_of(at)
+                value, at = self.nested(at, column, depth, key_path, list_level_with_it=True)
+                end_line, end_column = self.end_of(at)
+            else:
+                start_line, start_column = line, value_column
+                end_line, end_column = value_end
             mapping[key] = value  # as the full reader: the last value, in the key's first place
-            key_region = (token.line, column + 1, token.line, token.key_end + 1)
-            if repeated and problems is not None:  # after the value's own problems, as the full reader
-                problems.append(duplicate_key(path + (key,), key_region))
+            key_region = (line, column + 1, line, key_end + 1)
+            if repeated:  # after the value's own problems, as the full reader
+                problems.append(duplicate_key(key_path, key_region))  # type: ignore[union-attr]
             if positions is not None:
-                if token.value is _NESTED:
-                    value_region = self.region(*start, self.end_of(at))
-                else:
-                    value_region = self.region(token.line, token.value_column, token.value_end)
-                positions[path + (key,)] = Span(key_region, value_region)
+                value_region = (start_line, start_column + 1, end_line, end_column + 1)
+                positions[key_path] = _new_tuple(Span, (key_region, value_region))
         self.check_end(at, column)
         return mapping, at
 
@@ -307,16 +311,15 @@ class _Reader:
 
 def _add_usual_tokens(tokens: list[_Token], match: re.Match[str], number: int) -> None:
     """The tokens of a line ``_USUAL_LINE`` matches, as ``_line_tokens`` would read them."""
-    if match[2] is not None:
+    _, dash, key_text, plain, quoted = match.groups()
+    if dash is not None:
         tokens.append(_new_tuple(_Token, (number, match.end(1), _ITEM_TOKEN, None, 0, None, 0, _NO_END)))
-    key_text = match[3]
     key = _PLAIN_READ.get(key_text)
     if type(key) is not str:  # not read before (the cache holds no key too long), or not a string
         key = _plain(key_text)
         if type(key) is not str or len(key_text) > _MAX_KEY:
             raise _NotSimple
     column, key_end = match.span(3)
-    plain = match[4]
     if plain is not None:
         if ": " in plain or plain[-1] == ":":
             raise _NotSimple  # as _scalar: a plain scalar that YAML would read as a mapping
@@ -324,8 +327,8 @@ def _add_usual_tokens(tokens: list[_Token], match: re.Match[str], number: int) -
         if value is _PLAIN_READ:
             value = _plain(plain)
         value_column, value_end = match.span(4)
-    elif match[5] is not None:  # the value is between the quotes; they are in its region
-        value = match[5]
+    elif quoted is not None:  # the value is between the quotes; they are in its region
+        value = quoted
         value_column, value_end = match.start(5) - 1, match.end(5) + 1
     else:
         tokens.append(_new_tuple(_Token, (number, column, _KEY_TOKEN, key, key_end, _NESTED, 0, _NO_END)))
