@@ -36,6 +36,9 @@ from .yaml_format import duplicate_key, plain_reading
 # surrogates, non-characters): its presence sends the text to the full reader. (Written as
 # the few ranges it excludes: the class of everything else takes 5 ms to compile.)
 _UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# The same for an ASCII text (nearly all request files): its controls, deleted by
+# bytes.translate three times faster than the regex finds them.
+_ASCII_UNUSUAL = bytes([*range(0x00, 0x0a), *range(0x0b, 0x20), 0x7f])
 
 # "key:" at the start of the content, then a space or the end of the line.
 _KEY = re.compile(r"""(?:([A-Za-z0-9_$][A-Za-z0-9_$.\-]*)|"([^"\\]*)"|'([^']*)')(?=:(?: |$))""")
@@ -121,7 +124,7 @@ class _Reader:
     def __init__(self, text: str, positions: dict[Path, Span] | None, problems: list[Problem] | None) -> None:
         if "\r" in text:
             text = text.replace("\r\n", "\n")
-        if _UNUSUAL.search(text):
+        if _has_unusual(text):
             raise _NotSimple
         self.lines = text.split("\n")
         self.positions = positions
@@ -307,6 +310,13 @@ class _Reader:
             # The one exception: a list level with its key ends and the key's mapping goes on.
             if not (self.tokens[at].column == column and self.tokens[at].kind == _KEY_TOKEN):
                 raise _NotSimple
+
+
+def _has_unusual(text: str) -> bool:
+    """Whether ``text`` holds a character of ``_UNUSUAL``."""
+    if text.isascii():  # known without reading the text (CPython keeps it with the string)
+        return len(text.encode().translate(None, _ASCII_UNUSUAL)) != len(text)
+    return _UNUSUAL.search(text) is not None
 
 
 def _add_usual_tokens(tokens: list[_Token], match: re.Match[str], number: int) -> None:
