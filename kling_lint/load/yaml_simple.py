@@ -26,7 +26,7 @@ the next key or dash after it (or the end of the text).
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from ..findings import Path, Problem
 from .document import Span
@@ -83,21 +83,26 @@ _NESTED = object()  # the value of "key:" or "-" when it comes on the following 
 _NO_END = (0, 0)
 
 
-class _Token(NamedTuple):
-    """A "- ", a "key: value" or a scalar; "- " items and their content share a line."""
+# A token: a "- ", a "key: value" or a scalar; "- " items and their content share a line. It is
+# a plain tuple read by these indexes: a NamedTuple's constructor cost more than the rest of the
+# usual line's reading.
+_Token = tuple[int, int, int, Any, int, Any, int, tuple[int, int]]
+_LINE: Final = 0  # from 1
+_COLUMN: Final = 1  # from 0, as are the other columns
+_KIND: Final = 2
+_KEY_END: Final = 4  # (3 is the key)
+_VALUE: Final = 5  # _NESTED when it comes on the following lines
+_VALUE_COLUMN: Final = 6
+_VALUE_END: Final = 7  # (line, column)
 
-    line: int  # from 1
-    column: int  # from 0, as are the other columns
-    kind: int
-    key: Any = None
-    key_end: int = 0
-    value: Any = None  # _NESTED when it comes on the following lines
-    value_column: int = 0
-    value_end: tuple[int, int] = _NO_END  # (line, column)
+
+def _token(line: int, column: int, kind: int, key: Any = None, key_end: int = 0, value: Any = None,
+           value_column: int = 0, value_end: tuple[int, int] = _NO_END) -> _Token:
+    return line, column, kind, key, key_end, value, value_column, value_end
 
 
-# A NamedTuple's own constructor is a Python function (for its defaults); the tuple's is a
-# third of its cost, and the usual line takes it with every field given.
+# Span's own constructor is a Python function (NamedTuple's); the tuple's, which it calls, costs
+# a third as much, and a request file has a Span for every value.
 _new_tuple = tuple.__new__
 
 
@@ -134,13 +139,13 @@ class _Reader:
 
     def document(self) -> dict[str, Any]:
         tokens = self.tokens
-        if not tokens or tokens[0].kind != _KEY_TOKEN or tokens[0].column != 0:
+        if not tokens or tokens[0][_KIND] != _KEY_TOKEN or tokens[0][_COLUMN] != 0:
             raise _NotSimple  # empty, or not a mapping at the left margin
         value, end = self.mapping(0, 0, 0, ())
         if end != len(tokens):
             raise _NotSimple
         if self.positions is not None:
-            self.positions[()] = Span(None, self.region(tokens[0].line, 0, self.end_of(end)))
+            self.positions[()] = Span(None, self.region(tokens[0][_LINE], 0, self.end_of(end)))
         return value
 
     # ------------------------------------------------------------ lines to tokens
@@ -172,10 +177,10 @@ class _Reader:
                 raise _NotSimple
             self._line_tokens(line, at, len(line) - len(content))
             token = self.tokens[-1]
-            if type(token.value) is _BlockHeader:
-                value, at = _block_scalar(lines, at, token.value, token.column)
+            if type(token[_VALUE]) is _BlockHeader:
+                value, at = _block_scalar(lines, at, token[_VALUE], token[_COLUMN])
                 end = (at + 1, 0) if at < len(lines) else self.stream_end()
-                self.tokens[-1] = token._replace(value=value, value_end=end)
+                self.tokens[-1] = (*token[:_VALUE], value, token[_VALUE_COLUMN], end)
 
     def _line_tokens(self, line: str, number: int, column: int) -> None:
         """The tokens of one line from ``column`` on: "- " items, then a key or a scalar."""
@@ -187,16 +192,16 @@ class _Reader:
             rest = line[column + 1:]
             content = rest.lstrip(" ")
             if not content or content[0] == "#":  # the item is on the following lines
-                tokens.append(_Token(number, column, _ITEM_TOKEN, value=_NESTED))
+                tokens.append(_token(number, column, _ITEM_TOKEN, value=_NESTED))
                 return
-            tokens.append(_Token(number, column, _ITEM_TOKEN))
+            tokens.append(_token(number, column, _ITEM_TOKEN))
             column += 1 + len(rest) - len(content)
         match = _KEY.match(line, column)
         if match is None:
             value, width = _scalar(line[column:])
             if type(value) is _BlockHeader:
                 raise _NotSimple  # a block scalar as a list item
-            tokens.append(_Token(number, column, _SCALAR_TOKEN, None, 0, value, column, (number, column + width)))
+            tokens.append(_token(number, column, _SCALAR_TOKEN, None, 0, value, column, (number, column + width)))
             return
         key_end = match.end()
         if key_end - column > _MAX_KEY:
@@ -208,11 +213,11 @@ class _Reader:
         rest = line[key_end + 1:]
         content = rest.lstrip(" ")
         if not content or content[0] == "#":
-            tokens.append(_Token(number, column, _KEY_TOKEN, key, key_end, _NESTED))
+            tokens.append(_token(number, column, _KEY_TOKEN, key, key_end, _NESTED))
             return
         value_column = len(line) - len(content)
         value, width = _scalar(content)
-        tokens.append(_Token(number, column, _KEY_TOKEN, key, key_end, value, value_column, (number, value_column + width)))
+        tokens.append(_token(number, column, _KEY_TOKEN, key, key_end, value, value_column, (number, value_column + width)))
 
     def stream_end(self) -> tuple[int, int]:
         return len(self.lines), len(self.lines[-1])
@@ -222,7 +227,7 @@ class _Reader:
     def end_of(self, at: int) -> tuple[int, int]:
         """Where a block that ends before token ``at`` ends: where that token starts."""
         if at < len(self.tokens):
-            return self.tokens[at].line, self.tokens[at].column
+            return self.tokens[at][_LINE], self.tokens[at][_COLUMN]
         return self.stream_end()
 
     @staticmethod
@@ -269,7 +274,7 @@ class _Reader:
         """
         if at == len(self.tokens):
             raise _NotSimple  # null
-        next_column, kind = self.tokens[at].column, self.tokens[at].kind
+        next_column, kind = self.tokens[at][_COLUMN], self.tokens[at][_KIND]
         if kind == _KEY_TOKEN and next_column > column:
             return self.mapping(at, next_column, depth + 1, path)
         if kind == _ITEM_TOKEN and (next_column > column or (list_level_with_it and next_column == column)):
@@ -281,23 +286,23 @@ class _Reader:
             raise _NotSimple
         tokens, positions = self.tokens, self.positions
         items: list[Any] = []
-        while at < len(tokens) and tokens[at].column == column and tokens[at].kind == _ITEM_TOKEN:
+        while at < len(tokens) and tokens[at][_COLUMN] == column and tokens[at][_KIND] == _ITEM_TOKEN:
             item_path = path + (len(items),)
-            if tokens[at].value is _NESTED:
+            if tokens[at][_VALUE] is _NESTED:
                 at += 1
                 start = self.end_of(at)
                 item, at = self.nested(at, column, depth, item_path, list_level_with_it=False)
             else:  # the item's content is on the dash's line
                 content = tokens[at + 1]
-                if content.kind == _SCALAR_TOKEN:
-                    items.append(content.value)
+                if content[_KIND] == _SCALAR_TOKEN:
+                    items.append(content[_VALUE])
                     at += 2
                     if positions is not None:
-                        positions[item_path] = Span(None, self.region(content.line, content.column, content.value_end))
+                        positions[item_path] = Span(None, self.region(content[_LINE], content[_COLUMN], content[_VALUE_END]))
                     continue
-                start = (content.line, content.column)
-                read = self.mapping if content.kind == _KEY_TOKEN else self.sequence
-                item, at = read(at + 1, content.column, depth + 1, item_path)
+                start = (content[_LINE], content[_COLUMN])
+                read = self.mapping if content[_KIND] == _KEY_TOKEN else self.sequence
+                item, at = read(at + 1, content[_COLUMN], depth + 1, item_path)
             items.append(item)
             if positions is not None:
                 positions[item_path] = Span(None, self.region(*start, self.end_of(at)))
@@ -306,9 +311,9 @@ class _Reader:
 
     def check_end(self, at: int, column: int) -> None:
         """A block ends where a line starts left of it; anything else is not simple YAML."""
-        if at < len(self.tokens) and self.tokens[at].column >= column:
+        if at < len(self.tokens) and self.tokens[at][_COLUMN] >= column:
             # The one exception: a list level with its key ends and the key's mapping goes on.
-            if not (self.tokens[at].column == column and self.tokens[at].kind == _KEY_TOKEN):
+            if not (self.tokens[at][_COLUMN] == column and self.tokens[at][_KIND] == _KEY_TOKEN):
                 raise _NotSimple
 
 
@@ -323,7 +328,7 @@ def _add_usual_tokens(tokens: list[_Token], match: re.Match[str], number: int) -
     """The tokens of a line ``_USUAL_LINE`` matches, as ``_line_tokens`` would read them."""
     _, dash, key_text, plain, quoted = match.groups()
     if dash is not None:
-        tokens.append(_new_tuple(_Token, (number, match.end(1), _ITEM_TOKEN, None, 0, None, 0, _NO_END)))
+        tokens.append((number, match.end(1), _ITEM_TOKEN, None, 0, None, 0, _NO_END))
     key = _PLAIN_READ.get(key_text)
     if type(key) is not str:  # not read before (the cache holds no key too long), or not a string
         key = _plain(key_text)
@@ -341,10 +346,9 @@ def _add_usual_tokens(tokens: list[_Token], match: re.Match[str], number: int) -
         value = quoted
         value_column, value_end = match.start(5) - 1, match.end(5) + 1
     else:
-        tokens.append(_new_tuple(_Token, (number, column, _KEY_TOKEN, key, key_end, _NESTED, 0, _NO_END)))
+        tokens.append((number, column, _KEY_TOKEN, key, key_end, _NESTED, 0, _NO_END))
         return
-    tokens.append(_new_tuple(_Token, (number, column, _KEY_TOKEN, key, key_end, value, value_column,
-                                      (number, value_end))))
+    tokens.append((number, column, _KEY_TOKEN, key, key_end, value, value_column, (number, value_end)))
 
 
 class _BlockHeader(str):
