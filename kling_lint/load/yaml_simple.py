@@ -259,8 +259,8 @@ class _Reader:
                 end_line, end_column = value_end
             mapping[key] = value  # as the full reader: the last value, in the key's first place
             key_region = (line, column + 1, line, key_end + 1)
-            if repeated:  # after the value's own problems, as the full reader
-                problems.append(duplicate_key(key_path, key_region))  # type: ignore[union-attr]
+            if repeated and problems is not None:  # after the value's own problems, as the full reader
+                problems.append(duplicate_key(key_path, key_region))
             if positions is not None:
                 value_region = (start_line, start_column + 1, end_line, end_column + 1)
                 positions[key_path] = _new_tuple(Span, (key_region, value_region))
