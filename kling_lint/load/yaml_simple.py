@@ -145,7 +145,7 @@ class _Reader:
         if end != len(tokens):
             raise _NotSimple
         if self.positions is not None:
-            self.positions[()] = Span(None, self.region(tokens[0][_LINE], 0, self.end_of(end)))
+            self.positions[()] = _new_tuple(Span, (None, self.region(tokens[0][_LINE], 0, self.end_of(end))))
         return value
 
     # ------------------------------------------------------------ lines to tokens
@@ -298,14 +298,14 @@ class _Reader:
                     items.append(content[_VALUE])
                     at += 2
                     if positions is not None:
-                        positions[item_path] = Span(None, self.region(content[_LINE], content[_COLUMN], content[_VALUE_END]))
+                        positions[item_path] = _new_tuple(Span, (None, self.region(content[_LINE], content[_COLUMN], content[_VALUE_END])))
                     continue
                 start = (content[_LINE], content[_COLUMN])
                 read = self.mapping if content[_KIND] == _KEY_TOKEN else self.sequence
                 item, at = read(at + 1, content[_COLUMN], depth + 1, item_path)
             items.append(item)
             if positions is not None:
-                positions[item_path] = Span(None, self.region(*start, self.end_of(at)))
+                positions[item_path] = _new_tuple(Span, (None, self.region(*start, self.end_of(at))))
         self.check_end(at, column)
         return items, at
 
