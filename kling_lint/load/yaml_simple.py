@@ -26,7 +26,7 @@ the next key or dash after it (or the end of the text).
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from ..findings import Path, Problem
 from .document import Span
@@ -36,6 +36,9 @@ from .yaml_format import duplicate_key, plain_reading
 # surrogates, non-characters): its presence sends the text to the full reader. (Written as
 # the few ranges it excludes: the class of everything else takes 5 ms to compile.)
 _UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# The same for an ASCII text (nearly all request files): its controls, deleted by
+# bytes.translate three times faster than the regex finds them.
+_ASCII_UNUSUAL = bytes([*range(0x00, 0x0a), *range(0x0b, 0x20), 0x7f])
 
 # "key:" at the start of the content, then a space or the end of the line.
 _KEY = re.compile(r"""(?:([A-Za-z0-9_$][A-Za-z0-9_$.\-]*)|"([^"\\]*)"|'([^']*)')(?=:(?: |$))""")
@@ -44,6 +47,19 @@ _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _DOCUMENT_START = re.compile(r"---(?: +(?:#.*)?)?")
 _AFTER_QUOTE = re.compile(r"(?: +#.*| *)")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))")
+# The usual line, read in one match: indentation, maybe one "- " list item, a plain key, then
+# nothing (the value is on the following lines), a double-quoted value without escapes, or a
+# plain value with no comment and a first character that cannot start anything else (an
+# indicator, a quote, "-", a block header). (Runs of one class, not a choice per character: the
+# regex engine takes those many times faster.) Whatever it refuses goes through the general
+# path, which reads the rest or declines.
+_USUAL_LINE = re.compile(r"""
+    (\ *)(-\ +)?([A-Za-z0-9_$][A-Za-z0-9_$.\-]*):
+    (?:\ +(?:
+        ([^-\#,\[\]{}&*!|>'"%@`?:\ ](?:[^\#]*[^\#\ ])?)
+        |"([^"\\]*)"
+    ))?
+    \ *""", re.VERBOSE)
 _ESCAPED = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
 
 # A plain scalar may not start with these (quotes are read before this is asked).
@@ -67,17 +83,27 @@ _NESTED = object()  # the value of "key:" or "-" when it comes on the following 
 _NO_END = (0, 0)
 
 
-class _Token(NamedTuple):
-    """A "- ", a "key: value" or a scalar; "- " items and their content share a line."""
+# A token: a "- ", a "key: value" or a scalar; "- " items and their content share a line. It is
+# a plain tuple read by these indexes: a NamedTuple's constructor cost more than the rest of the
+# usual line's reading.
+_Token = tuple[int, int, int, Any, int, Any, int, tuple[int, int]]
+_LINE: Final = 0  # from 1
+_COLUMN: Final = 1  # from 0, as are the other columns
+_KIND: Final = 2
+_KEY_END: Final = 4  # (3 is the key)
+_VALUE: Final = 5  # _NESTED when it comes on the following lines
+_VALUE_COLUMN: Final = 6
+_VALUE_END: Final = 7  # (line, column)
 
-    line: int  # from 1
-    column: int  # from 0, as are the other columns
-    kind: int
-    key: Any = None
-    key_end: int = 0
-    value: Any = None  # _NESTED when it comes on the following lines
-    value_column: int = 0
-    value_end: tuple[int, int] = _NO_END  # (line, column)
+
+def _token(line: int, column: int, kind: int, key: Any = None, key_end: int = 0, value: Any = None,
+           value_column: int = 0, value_end: tuple[int, int] = _NO_END) -> _Token:
+    return line, column, kind, key, key_end, value, value_column, value_end
+
+
+# Span's own constructor is a Python function (NamedTuple's); the tuple's, which it calls, costs
+# a third as much, and a request file has a Span for every value.
+_new_tuple = tuple.__new__
 
 
 def read_simple_yaml(text: str, positions: dict[Path, Span] | None = None,
@@ -103,7 +129,7 @@ class _Reader:
     def __init__(self, text: str, positions: dict[Path, Span] | None, problems: list[Problem] | None) -> None:
         if "\r" in text:
             text = text.replace("\r\n", "\n")
-        if _UNUSUAL.search(text):
+        if _has_unusual(text):
             raise _NotSimple
         self.lines = text.split("\n")
         self.positions = positions
@@ -113,24 +139,31 @@ class _Reader:
 
     def document(self) -> dict[str, Any]:
         tokens = self.tokens
-        if not tokens or tokens[0].kind != _KEY_TOKEN or tokens[0].column != 0:
+        if not tokens or tokens[0][_KIND] != _KEY_TOKEN or tokens[0][_COLUMN] != 0:
             raise _NotSimple  # empty, or not a mapping at the left margin
         value, end = self.mapping(0, 0, 0, ())
         if end != len(tokens):
             raise _NotSimple
         if self.positions is not None:
-            self.positions[()] = Span(None, self.region(tokens[0].line, 0, self.end_of(end)))
+            self.positions[()] = _new_tuple(Span, (None, self.region(tokens[0][_LINE], 0, self.end_of(end))))
         return value
 
     # ------------------------------------------------------------ lines to tokens
 
     def _read_lines(self) -> None:
-        lines = self.lines
+        lines, tokens = self.lines, self.tokens
         started = False
         at = 0
         while at < len(lines):
             line = lines[at]
             at += 1
+            usual = _USUAL_LINE.fullmatch(line)
+            if usual is not None:
+                if len(tokens) > _MAX_TOKENS:
+                    raise _NotSimple
+                _add_usual_tokens(tokens, usual, at)
+                started = True
+                continue
             content = line.lstrip(" ")
             if not content or content[0] == "#":
                 continue
@@ -144,10 +177,10 @@ class _Reader:
                 raise _NotSimple
             self._line_tokens(line, at, len(line) - len(content))
             token = self.tokens[-1]
-            if type(token.value) is _BlockHeader:
-                value, at = _block_scalar(lines, at, token.value, token.column)
+            if type(token[_VALUE]) is _BlockHeader:
+                value, at = _block_scalar(lines, at, token[_VALUE], token[_COLUMN])
                 end = (at + 1, 0) if at < len(lines) else self.stream_end()
-                self.tokens[-1] = token._replace(value=value, value_end=end)
+                self.tokens[-1] = (*token[:_VALUE], value, token[_VALUE_COLUMN], end)
 
     def _line_tokens(self, line: str, number: int, column: int) -> None:
         """The tokens of one line from ``column`` on: "- " items, then a key or a scalar."""
@@ -159,16 +192,16 @@ class _Reader:
             rest = line[column + 1:]
             content = rest.lstrip(" ")
             if not content or content[0] == "#":  # the item is on the following lines
-                tokens.append(_Token(number, column, _ITEM_TOKEN, value=_NESTED))
+                tokens.append(_token(number, column, _ITEM_TOKEN, value=_NESTED))
                 return
-            tokens.append(_Token(number, column, _ITEM_TOKEN))
+            tokens.append(_token(number, column, _ITEM_TOKEN))
             column += 1 + len(rest) - len(content)
         match = _KEY.match(line, column)
         if match is None:
             value, width = _scalar(line[column:])
             if type(value) is _BlockHeader:
                 raise _NotSimple  # a block scalar as a list item
-            tokens.append(_Token(number, column, _SCALAR_TOKEN, None, 0, value, column, (number, column + width)))
+            tokens.append(_token(number, column, _SCALAR_TOKEN, None, 0, value, column, (number, column + width)))
             return
         key_end = match.end()
         if key_end - column > _MAX_KEY:
@@ -180,11 +213,11 @@ class _Reader:
         rest = line[key_end + 1:]
         content = rest.lstrip(" ")
         if not content or content[0] == "#":
-            tokens.append(_Token(number, column, _KEY_TOKEN, key, key_end, _NESTED))
+            tokens.append(_token(number, column, _KEY_TOKEN, key, key_end, _NESTED))
             return
         value_column = len(line) - len(content)
         value, width = _scalar(content)
-        tokens.append(_Token(number, column, _KEY_TOKEN, key, key_end, value, value_column, (number, value_column + width)))
+        tokens.append(_token(number, column, _KEY_TOKEN, key, key_end, value, value_column, (number, value_column + width)))
 
     def stream_end(self) -> tuple[int, int]:
         return len(self.lines), len(self.lines[-1])
@@ -194,7 +227,7 @@ class _Reader:
     def end_of(self, at: int) -> tuple[int, int]:
         """Where a block that ends before token ``at`` ends: where that token starts."""
         if at < len(self.tokens):
-            return self.tokens[at].line, self.tokens[at].column
+            return self.tokens[at][_LINE], self.tokens[at][_COLUMN]
         return self.stream_end()
 
     @staticmethod
@@ -207,26 +240,30 @@ class _Reader:
             raise _NotSimple
         tokens, positions, problems = self.tokens, self.positions, self.problems
         mapping: dict[str, Any] = {}
-        while at < len(tokens) and tokens[at].column == column and tokens[at].kind == _KEY_TOKEN:
-            token = tokens[at]
-            key, value = token.key, token.value
+        count = len(tokens)
+        while at < count:
+            line, key_column, kind, key, key_end, value, value_column, value_end = tokens[at]
+            if key_column != column or kind != _KEY_TOKEN:
+                break
             repeated = key in mapping
             if repeated and problems is None:
                 raise _NotSimple  # the caller cannot take the problem: the full reader reports it
             at += 1
-            if value is _NESTED:
-                start = self.end_of(at)  # the nested block starts where the next token does
-                value, at = self.nested(at, column, depth, path + (key,), list_level_with_it=True)
+            key_path = path + (key,)
+            if value is _NESTED:  # the nested block spans from the next token to the one after it
+                start_line, start_column = self.end_of(at)
+                value, at = self.nested(at, column, depth, key_path, list_level_with_it=True)
+                end_line, end_column = self.end_of(at)
+            else:
+                start_line, start_column = line, value_column
+                end_line, end_column = value_end
             mapping[key] = value  # as the full reader: the last value, in the key's first place
-            key_region = (token.line, column + 1, token.line, token.key_end + 1)
+            key_region = (line, column + 1, line, key_end + 1)
             if repeated and problems is not None:  # after the value's own problems, as the full reader
-                problems.append(duplicate_key(path + (key,), key_region))
+                problems.append(duplicate_key(key_path, key_region))
             if positions is not None:
-                if token.value is _NESTED:
-                    value_region = self.region(*start, self.end_of(at))
-                else:
-                    value_region = self.region(token.line, token.value_column, token.value_end)
-                positions[path + (key,)] = Span(key_region, value_region)
+                value_region = (start_line, start_column + 1, end_line, end_column + 1)
+                positions[key_path] = _new_tuple(Span, (key_region, value_region))
         self.check_end(at, column)
         return mapping, at
 
@@ -237,7 +274,7 @@ class _Reader:
         """
         if at == len(self.tokens):
             raise _NotSimple  # null
-        next_column, kind = self.tokens[at].column, self.tokens[at].kind
+        next_column, kind = self.tokens[at][_COLUMN], self.tokens[at][_KIND]
         if kind == _KEY_TOKEN and next_column > column:
             return self.mapping(at, next_column, depth + 1, path)
         if kind == _ITEM_TOKEN and (next_column > column or (list_level_with_it and next_column == column)):
@@ -249,35 +286,69 @@ class _Reader:
             raise _NotSimple
         tokens, positions = self.tokens, self.positions
         items: list[Any] = []
-        while at < len(tokens) and tokens[at].column == column and tokens[at].kind == _ITEM_TOKEN:
+        while at < len(tokens) and tokens[at][_COLUMN] == column and tokens[at][_KIND] == _ITEM_TOKEN:
             item_path = path + (len(items),)
-            if tokens[at].value is _NESTED:
+            if tokens[at][_VALUE] is _NESTED:
                 at += 1
                 start = self.end_of(at)
                 item, at = self.nested(at, column, depth, item_path, list_level_with_it=False)
             else:  # the item's content is on the dash's line
                 content = tokens[at + 1]
-                if content.kind == _SCALAR_TOKEN:
-                    items.append(content.value)
+                if content[_KIND] == _SCALAR_TOKEN:
+                    items.append(content[_VALUE])
                     at += 2
                     if positions is not None:
-                        positions[item_path] = Span(None, self.region(content.line, content.column, content.value_end))
+                        positions[item_path] = _new_tuple(Span, (None, self.region(content[_LINE], content[_COLUMN], content[_VALUE_END])))
                     continue
-                start = (content.line, content.column)
-                read = self.mapping if content.kind == _KEY_TOKEN else self.sequence
-                item, at = read(at + 1, content.column, depth + 1, item_path)
+                start = (content[_LINE], content[_COLUMN])
+                read = self.mapping if content[_KIND] == _KEY_TOKEN else self.sequence
+                item, at = read(at + 1, content[_COLUMN], depth + 1, item_path)
             items.append(item)
             if positions is not None:
-                positions[item_path] = Span(None, self.region(*start, self.end_of(at)))
+                positions[item_path] = _new_tuple(Span, (None, self.region(*start, self.end_of(at))))
         self.check_end(at, column)
         return items, at
 
     def check_end(self, at: int, column: int) -> None:
         """A block ends where a line starts left of it; anything else is not simple YAML."""
-        if at < len(self.tokens) and self.tokens[at].column >= column:
+        if at < len(self.tokens) and self.tokens[at][_COLUMN] >= column:
             # The one exception: a list level with its key ends and the key's mapping goes on.
-            if not (self.tokens[at].column == column and self.tokens[at].kind == _KEY_TOKEN):
+            if not (self.tokens[at][_COLUMN] == column and self.tokens[at][_KIND] == _KEY_TOKEN):
                 raise _NotSimple
+
+
+def _has_unusual(text: str) -> bool:
+    """Whether ``text`` holds a character of ``_UNUSUAL``."""
+    if text.isascii():  # known without reading the text (CPython keeps it with the string)
+        return len(text.encode().translate(None, _ASCII_UNUSUAL)) != len(text)
+    return _UNUSUAL.search(text) is not None
+
+
+def _add_usual_tokens(tokens: list[_Token], match: re.Match[str], number: int) -> None:
+    """The tokens of a line ``_USUAL_LINE`` matches, as ``_line_tokens`` would read them."""
+    _, dash, key_text, plain, quoted = match.groups()
+    if dash is not None:
+        tokens.append((number, match.end(1), _ITEM_TOKEN, None, 0, None, 0, _NO_END))
+    key = _PLAIN_READ.get(key_text)
+    if type(key) is not str:  # not read before (the cache holds no key too long), or not a string
+        key = _plain(key_text)
+        if type(key) is not str or len(key_text) > _MAX_KEY:
+            raise _NotSimple
+    column, key_end = match.span(3)
+    if plain is not None:
+        if ": " in plain or plain[-1] == ":":
+            raise _NotSimple  # as _scalar: a plain scalar that YAML would read as a mapping
+        value = _PLAIN_READ.get(plain, _PLAIN_READ)
+        if value is _PLAIN_READ:
+            value = _plain(plain)
+        value_column, value_end = match.span(4)
+    elif quoted is not None:  # the value is between the quotes; they are in its region
+        value = quoted
+        value_column, value_end = match.start(5) - 1, match.end(5) + 1
+    else:
+        tokens.append((number, column, _KEY_TOKEN, key, key_end, _NESTED, 0, _NO_END))
+        return
+    tokens.append((number, column, _KEY_TOKEN, key, key_end, value, value_column, (number, value_end)))
 
 
 class _BlockHeader(str):
