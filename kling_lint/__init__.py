@@ -14,7 +14,9 @@ Public API (imported on first use, so that ``import kling_lint`` stays cheap):
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: Ctrl-C finds kling-lint's handler sooner
+    from typing import Any
 
 __version__ = "0.1.0"
 __all__ = ["Contract", "Finding", "FileResult", "InvalidRequest", "RULES", "Severity", "lint", "lint_file", "lint_paths", "lint_text"]

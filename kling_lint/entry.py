@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # nothing more is imported before main() installs the Ctrl-C handler
+    from collections.abc import Sequence
 
 
 def plain_check_paths(arguments: Sequence[str]) -> list[str] | None:
