@@ -194,7 +194,8 @@ def _shown(text: str | None, key: str | None = None) -> str | None:
     """
     if text is None:
         return None
-    return redact(text, key=key).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = redact(text, key=key)
+    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class _Lines:

@@ -185,7 +185,14 @@ class Contract:
             yield from schema_problems(found, self)
             if valid == bool(found.count):  # the two compiled forms disagree: never pass in silence
                 yield _disagreement(valid)
+        answers: dict[Callable[[Any], bool], bool] = {}  # each rule's applies, asked once
         for rule in _CODE_RULES:
+            applies = rule.applies
+            if applies is not None:
+                if applies not in answers:
+                    answers[applies] = applies(request)
+                if not answers[applies]:
+                    continue
             yield from rule.function(request, self)  # type: ignore[misc]
 
     # ------------------------------------------------------------ rules

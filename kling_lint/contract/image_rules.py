@@ -136,9 +136,15 @@ def ratio_problems(first: ImageInfo | None, last: ImageInfo | None, limit: Image
 # ---------------------------------------------------------------- base64 frames, offline
 
 
-def _may_be_base64(value: Any) -> bool:
+def may_be_base64(value: Any) -> bool:
     """A cheap first look, so that a request with URLs (or none) never runs the base64 test."""
     return type(value) is str and not value[:8].lower().startswith(("http://", "https://", "data:"))
+
+
+def has_base64_frame(request: Any) -> bool:
+    """Whether a frame of ``request`` may be base64 data: the image rules' ``applies``, so that
+    a request with URLs (or no frame) runs none of them."""
+    return type(request) is dict and any(may_be_base64(request.get(name)) for name in FRAMES)
 
 
 @lru_cache(maxsize=8)  # each image rule looks at the same frames: test and decode each value once
@@ -157,7 +163,7 @@ def base64_frames(request: Any, contract: Contract) -> dict[str, ImageInfo]:
     if type(request) is dict:
         for name in FRAMES:
             value = request.get(name)
-            if _may_be_base64(value):
+            if may_be_base64(value):
                 info = _described(contract, name, value)
                 if info is not None:
                     found[name] = info

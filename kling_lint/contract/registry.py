@@ -27,6 +27,10 @@ class Rule(NamedTuple):
     source: str = "code"  # "schema", "code", "reader", "fetch" or "internal"
     fallback_doc: str = ""  # the documentation of a rule without a function
     contract: Any = None  # the Contract whose values fill the documentation's {path:keyword}
+    # A cheap test of the request: when it says False, the rule cannot fire and is not run
+    # (the image rules, when neither frame can be base64). Asked once a request, however many
+    # rules share it.
+    applies: Callable[[Any], bool] | None = None
 
     @property
     def doc(self) -> str:

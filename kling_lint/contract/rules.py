@@ -454,7 +454,7 @@ def image_base64(request: Any, contract: Contract) -> Iterator[Problem]:
     only, so the request may not pass through every gateway."""
     for place, test in contract.matching(ids.IMAGE_BASE64):
         for path, value in _values_at(request, place):
-            if test(value):
+            if image_rules.may_be_base64(value) and test(value):  # a URL never runs the schema's test
                 name = field(path)
                 yield Problem(ids.IMAGE_BASE64, path, f"{name} is raw base64 image data, which this gateway does not document", "host the image and give its https URL")
 
@@ -614,12 +614,12 @@ RULE_TABLE: tuple[Rule, ...] = (
     Rule(ids.MULTI_PROMPT_SHOT_TYPE, WARNING, multi_prompt_shot_type, "code"),
     Rule(ids.DURATION_AS_STRING, WARNING, duration_as_string, "code"),
     Rule(ids.SECRET_IN_REQUEST, ERROR, secret_in_request, "code"),
-    Rule(ids.IMAGE_FORMAT, ERROR, image_rules.image_format, "code"),
-    Rule(ids.IMAGE_TRUNCATED, ERROR, image_rules.image_truncated, "code"),
-    Rule(ids.IMAGE_TOO_LARGE, ERROR, image_rules.image_too_large, "code"),
-    Rule(ids.IMAGE_TOO_SMALL, ERROR, image_rules.image_too_small, "code"),
-    Rule(ids.IMAGE_ASPECT_RATIO, ERROR, image_rules.image_aspect_ratio, "code"),
-    Rule(ids.IMAGE_RATIOS_DIFFER, WARNING, image_rules.image_ratios_differ, "code"),
+    Rule(ids.IMAGE_FORMAT, ERROR, image_rules.image_format, "code", applies=image_rules.has_base64_frame),
+    Rule(ids.IMAGE_TRUNCATED, ERROR, image_rules.image_truncated, "code", applies=image_rules.has_base64_frame),
+    Rule(ids.IMAGE_TOO_LARGE, ERROR, image_rules.image_too_large, "code", applies=image_rules.has_base64_frame),
+    Rule(ids.IMAGE_TOO_SMALL, ERROR, image_rules.image_too_small, "code", applies=image_rules.has_base64_frame),
+    Rule(ids.IMAGE_ASPECT_RATIO, ERROR, image_rules.image_aspect_ratio, "code", applies=image_rules.has_base64_frame),
+    Rule(ids.IMAGE_RATIOS_DIFFER, WARNING, image_rules.image_ratios_differ, "code", applies=image_rules.has_base64_frame),
     Rule(ids.IMAGE_UNREACHABLE, ERROR, None, "fetch", image_rules.UNREACHABLE_DOC),
     Rule(ids.IMAGE_CONTENT_TYPE, ERROR, None, "fetch", image_rules.CONTENT_TYPE_DOC),
     Rule(ids.INTERNAL_CONSISTENCY, ERROR, None, "internal", INTERNAL_DOC),
