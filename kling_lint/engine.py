@@ -23,6 +23,7 @@ SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 # A file reports at most this many findings, then one saying how many more there were: a
 # request has a few dozen at worst, and a million-item list must not cost a million placed ones.
 DEFAULT_MAX_FINDINGS = 1000
+_NO_TOKEN = (secrets.RULE,)
 # With --fetch-images: request -> the problems of its fetched images (fetch.ImageFetcher.problems).
 ImageCheck = Callable[[Any], list[Problem]]
 # A problem, its region, and (only when it has a repair) the positions its fix is built from.
@@ -99,13 +100,17 @@ def _located(loaded: LoadedFile, explain_always: bool, contract: Contract, lines
     """Every problem of the file with its region (cheap: snippets and masks come later), counted."""
     tokens = secrets.in_text(loaded.text)  # two substring searches: [] for nearly every file
     in_text = _TokensInText(tokens, lines.index) if tokens else None
+    # A value can hold a token only where the text shows one, or writes one with escapes (a
+    # backslash): YAML's folding joins lines with a space. Otherwise the contract's walk of
+    # the request for tokens is skipped.
+    skip = () if tokens or "\\" in loaded.text else _NO_TOKEN
     if loaded.failure is not None:
         yield from _counted([loaded.failure] + (in_text.left() if in_text else []), dict, contract, tally)
         return
     for document in loaded.documents:
         problems: Iterable[Problem] = document.problems
         if document.checkable:  # streamed: only the first max_findings are ever held (_first)
-            problems = chain(problems, contract.iter_check(document.value, explain_always))
+            problems = chain(problems, contract.iter_check(document.value, explain_always, skip))
             if images is not None:
                 problems = chain(problems, images(document.value))
         if in_text is not None:

@@ -15,7 +15,7 @@ building a Contract from a schema with a constraint no rule claims fails with Va
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import cache, cached_property
 from typing import Any, NamedTuple
 
@@ -174,9 +174,11 @@ class Contract:
         fails, or always with ``explain_always``), then the code rules'."""
         return list(self.iter_check(request, explain_always))
 
-    def iter_check(self, request: Any, explain_always: bool = False) -> Iterator[Problem]:
+    def iter_check(self, request: Any, explain_always: bool = False, skip: Collection[str] = ()) -> Iterator[Problem]:
         """``check``'s problems as they are found, none held: a million-item list of mistakes
-        costs the caller only the ones it keeps (the engine keeps the first --max-findings)."""
+        costs the caller only the ones it keeps (the engine keeps the first --max-findings).
+        ``skip``: code rules the caller knows cannot fire (the engine: secret-in-request, when
+        the file's text shows no token and no escape)."""
         valid = self.compiled.conforms(request)
         if explain_always or not valid:
             from .schema_errors import schema_problems
@@ -187,6 +189,8 @@ class Contract:
                 yield _disagreement(valid)
         answers: dict[Callable[[Any], bool], bool] = {}  # each rule's applies, asked once
         for rule in _CODE_RULES:
+            if rule.id in skip:
+                continue
             applies = rule.applies
             if applies is not None:
                 if applies not in answers:
