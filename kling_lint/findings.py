@@ -60,6 +60,14 @@ class Fix(NamedTuple):
     message: str
 
 
+def shown_fix(fix: Fix) -> Fix:
+    """``fix`` as a report shows it: secrets masked in its message and in its edits' text (a
+    moved key brings its value along), lengths kept so that offsets still add up. ``--fix``
+    applies the fix itself."""
+    edits = tuple(edit._replace(text=redact(edit.text, keep_length=True)) for edit in fix.edits)
+    return fix._replace(edits=edits, message=redact(fix.message))
+
+
 class Problem(NamedTuple):
     """A broken rule found in a request, before it is placed in a file.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..findings import Finding, Summary
+from ..findings import Finding, Summary, shown_fix
 
 
 class Reporter:
@@ -53,8 +53,9 @@ def fix_object(finding: Finding) -> dict[str, object] | None:
     """The finding's fix: edits as character offsets into the file's text (a BOM not counted)."""
     if finding.fix is None:
         return None
-    edits = [{"start": e.start, "end": e.end, "text": e.text} for e in finding.fix.edits]
-    return {"applicability": finding.fix.applicability, "edits": edits, "message": finding.fix.message}
+    fix = shown_fix(finding.fix)
+    edits = [{"start": e.start, "end": e.end, "text": e.text} for e in fix.edits]
+    return {"applicability": fix.applicability, "edits": edits, "message": fix.message}
 
 
 def dumps(document: object, stream: TextIO) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from ..findings import Finding, Summary
+from ..findings import Finding, Summary, shown_fix
 from .json_format import dumps
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -92,12 +92,13 @@ def result(finding: Finding, rule_index: int) -> dict[str, Any]:
 def fix(finding: Finding) -> dict[str, Any]:
     """A SARIF fix: the edits as character offsets (charOffset, charLength) into the file's text."""
     assert finding.fix is not None
+    shown = shown_fix(finding.fix)
     replacements = [
         {"deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start}, "insertedContent": {"text": e.text}}
-        for e in finding.fix.edits
+        for e in shown.edits
     ]
     return {
-        "description": {"text": finding.fix.message},
+        "description": {"text": shown.message},
         "artifactChanges": [{"artifactLocation": {"uri": artifact_uri(finding.file)}, "replacements": replacements}],
         "properties": {"applicability": finding.fix.applicability},
     }
