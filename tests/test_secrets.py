@@ -289,7 +289,8 @@ def assume_unshown(secret: str, text: str, size: int = 10) -> None:
     assume(not any(piece in text.replace(secret, "") or piece in VOCABULARY for piece in windows(secret, size)))
 
 
-VOCABULARY = _vocabulary()
+# ... and the contract's own words: rule ids and every name the schema holds ("duration").
+VOCABULARY = _vocabulary() + "\n" + "\n".join(RULES) + "\n" + json.dumps(kling_lint.Contract().schema)
 
 
 @given(token=tokens, words=_words, data=st.data())
