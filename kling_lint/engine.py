@@ -23,6 +23,7 @@ SNIPPET_WIDTH = 160  # characters of a long line shown around the span
 # A file reports at most this many findings, then one saying how many more there were: a
 # request has a few dozen at worst, and a million-item list must not cost a million placed ones.
 DEFAULT_MAX_FINDINGS = 1000
+# The code rules the contract need not run for a file whose text shows no token and no escape.
 _NO_TOKEN = (secrets.RULE,)
 # With --fetch-images: request -> the problems of its fetched images (fetch.ImageFetcher.problems).
 ImageCheck = Callable[[Any], list[Problem]]

@@ -612,19 +612,12 @@ class _Builder:
             raise _Refused(f"the alias *{event.anchor} names no anchor", event.start_mark)
         value, size, characters = doc.anchors[event.anchor]
         doc.aliased_values += size
-        if doc.aliased_values > MAX_VALUES:
-            raise _Refused(
-                f"the document's aliases repeat more than {MAX_VALUES:,} values "
-                "(a 'billion laughs' file?)",
-                event.start_mark,
-            )
         doc.aliased_characters += characters
-        if doc.aliased_characters > MAX_ALIASED_CHARACTERS:
-            raise _Refused(
-                f"the document's aliases repeat more than {MAX_ALIASED_CHARACTERS:,} characters "
-                "(a 'billion laughs' file?)",
-                event.start_mark,
-            )
+        for repeated, limit, what in ((doc.aliased_values, MAX_VALUES, "values"),
+                                      (doc.aliased_characters, MAX_ALIASED_CHARACTERS, "characters")):
+            if repeated > limit:
+                raise _Refused(f"the document's aliases repeat more than {limit:,} {what} "
+                               "(a 'billion laughs' file?)", event.start_mark)
         self.add(value, size, characters, event.start_mark, event.end_mark, None)
 
     def empty(self, event: Any) -> None:
